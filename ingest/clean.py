@@ -321,7 +321,7 @@ def normalise_line(line: Line) -> list[Line]:
     if not text.strip():
         return [Line(line.number, " " if text else "")]  # a line of spaces can be a paragraph break
     wide_end = bool(re.search(r"\S {2,}$", text))
-    text = _MARKDOWN_BULLET.sub("- ", restore_letter_spacing(text.strip()))
+    text = _MARKDOWN_BULLET.sub("- ", restore_letter_spacing(redact_contact_details(text.strip())))
     parts = _BULLET_SPLIT.split(text)
     lines = [Line(line.number, _collapse(parts[0]))] if parts[0].strip() or len(parts) == 1 else []
     lines += [Line(line.number, "- " + _collapse(part)) for part in parts[1:] if part.strip()]
@@ -346,6 +346,19 @@ def restore_letter_spacing(text: str) -> str:
 
 def _collapse(text: str) -> str:
     return " ".join(text.split())
+
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PHONE = re.compile(r"(?<![\d.,])(?:\+32\s?|0)\d{1,3}(?:[ /.]\d{2,3}){3}(?![\d,])")
+
+
+def redact_contact_details(text: str) -> str:
+    """Replace personal e-mail addresses and phone numbers with a placeholder.
+
+    002 (l.258-260) prints a named person's e-mail and mobile number; DOMAIN.md asks not to
+    surface them. Only the cleaned text is redacted: the raw lines stay verbatim for quoting.
+    """
+    return _PHONE.sub("[telefoonnummer]", _EMAIL.sub("[e-mailadres]", text))
 
 
 _CAPTION_NUMBER = re.compile(r"^(Figuur|Tabel|Grafiek)\s+(\d+)\b")

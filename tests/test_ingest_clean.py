@@ -16,12 +16,14 @@ from ingest.clean import (
     joins_unhyphenated,
     learn_hyphenation,
     normalise_line,
+    redact_contact_details,
     restore_letter_spacing,
     split_off_footnotes,
     undouble_caption_numbers,
 )
 from ingest.readers import SourceText
 from ingest.structure import page_layout
+from steunwijs.settings import Settings
 
 # Evidence as the corpus gives it: each word inside a line, as in running text.
 CORPUS_WORDS = Vocabulary.from_texts(
@@ -422,3 +424,16 @@ def test_every_block_knows_its_source_lines() -> None:
         for offset, line in block.spans:
             piece = block.text[offset : offset + 6].strip("[]0123456789- ")
             assert piece[:3].lower() in SPLICED_000[line - 1].lower()
+
+
+def test_contact_details_of_a_person_are_redacted_in_the_clean_text() -> None:
+    lines = (Settings().corpus_dir / "002_6a138d292be975d4.txt").read_text(encoding="utf-8").splitlines()
+    contact = " ".join(lines[257:262])
+    assert "@" in contact and "0472" in contact  # the raw lines keep them
+    cleaned = redact_contact_details(contact)
+    assert "@" not in cleaned and "0472 12 36 64" not in cleaned
+    assert "[e-mailadres]" in cleaned and "[telefoonnummer]" in cleaned
+    assert "www.ondersteuningsnetwerkkempen.be" in cleaned  # the organisation's site stays
+    assert redact_contact_details("1.898 respondenten, 2.346 lestijden en 7,26/10") == (
+        "1.898 respondenten, 2.346 lestijden en 7,26/10"
+    )
