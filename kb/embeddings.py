@@ -39,7 +39,7 @@ class Embedder:
         )
         self._st = self.llama._model  # the SentenceTransformer inside, for its tokenizer and encode()
         self._lock = threading.Lock()  # torch modules are not safe for concurrent forward passes
-        self.dim = int(self._st.get_sentence_embedding_dimension())
+        self.dim = int(self._st.get_embedding_dimension())
         self.max_seq_length = int(self._st.max_seq_length)
 
     @property
