@@ -1,0 +1,1 @@
+"""The Gradio web app of Steunwijs: layout (ui), actions (handlers) and their helpers."""

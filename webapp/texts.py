@@ -1,0 +1,192 @@
+"""The Dutch words of the web app: labels, messages, example questions and the longer page texts.
+
+Short labels live here as constants so that the layout (ui.py), the handlers and the tests use the
+very same strings; longer texts and the example questions are files under prompts/ (ui_*.md,
+ui_examples.toml) so that a non-programmer can reword them without touching code.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from steunwijs.settings import PERSONAS, PROJECT_ROOT
+
+PROMPTS_DIR = PROJECT_ROOT / "prompts"
+
+APP_TITLE = "Steunwijs"
+APP_SUBTITLE = "Vragen over leersteun in Vlaamse scholen, beantwoord met de woorden van de documenten"
+
+# --- tabs ---------------------------------------------------------------------------------------
+TAB_ASK = "Vraag het"
+TAB_DOCUMENTS = "Documenten"
+TAB_EVAL = "Evaluatie"
+TAB_ABOUT = "Over"
+
+# --- knowledge base status ----------------------------------------------------------------------
+STATUS_STARTING = "De kennisbank wordt geopend…"
+STATUS_INGESTING = "De kennisbank is leeg: de standaarddocumenten worden nu ingelezen. Even geduld."
+STATUS_INGESTING_PROGRESS = (
+    "De kennisbank is leeg: de standaarddocumenten worden nu ingelezen. {stage}: {done} van {total}."
+)
+STATUS_READY = "Kennisbank klaar: {documents} documenten, {passages} passages."
+STATUS_READY_INGESTED = (
+    "Kennisbank klaar: de standaarddocumenten zijn ingelezen ({documents} documenten, {passages} passages)."
+)
+STATUS_FAILED = "De kennisbank kon niet worden opgebouwd: {error}"
+KB_UNREACHABLE = "De kennisbank is niet bereikbaar: {error}"
+NOT_READY = "De kennisbank wordt nog opgebouwd. Stel je vraag opnieuw zodra bovenaan 'Kennisbank klaar' staat."
+
+# --- chat ---------------------------------------------------------------------------------------
+PERSONA_LABEL = "Ik ben"
+PERSONA_INFO = "Het antwoord wordt opgesteld voor jouw rol; de feiten blijven dezelfde."
+CHAT_LABEL = "Gesprek met Steunwijs"
+QUESTION_LABEL = "Je vraag"
+QUESTION_PLACEHOLDER = "Typ je vraag en druk op Enter, bv. 'Wat doet een leerondersteuner in de klas?'"
+SEND = "Vraag stellen"
+STOP = "Stoppen"
+EXAMPLES_LABEL = "Voorbeeldvragen"
+SOURCES_LABEL = "Bronnen bij dit antwoord"
+SOURCES_INFO = "Kies een bron, of klik op een verwijzing zoals [1] in het antwoord."
+SOURCE_PANEL_LABEL = "Bron"
+SOURCE_PANEL_EMPTY = "Klik op een bronverwijzing zoals [1] in een antwoord om hier de passage te lezen."
+SOURCE_GONE = "Deze bron hoort bij een antwoord dat niet meer in dit gesprek staat. Stel de vraag opnieuw."
+SOURCES_HEADING = "Bronnen"
+ABSTAIN_HEADING = "Geen antwoord gevonden in de documenten."
+ABSTAIN_REASON = "Waarom"
+MAYBE_RELEVANT = "Mogelijk relevant"
+ERA_LABEL = "Periode"
+SECTION_LABEL = "Sectie"
+PAGE_LABEL = "Pagina"
+LINES_LABEL = "Regels"
+FILE_LABEL = "Bestand"
+APPROXIMATE = "ca."
+QUOTE_NOT_FOUND = "De geciteerde woorden staan niet letterlijk in deze passage:"
+
+# --- feedback and export ------------------------------------------------------------------------
+FEEDBACK_HELP = (
+    "Was een antwoord nuttig? Klik op het duimpje onder het antwoord, en schrijf hier eventueel waarom."
+)
+COMMENT_LABEL = "Opmerking bij je laatste beoordeling (optioneel)"
+COMMENT_PLACEHOLDER = "Bv. 'De bron klopt, maar het antwoord mist de rol van het CLB.'"
+COMMENT_SAVE = "Opmerking opslaan"
+FEEDBACK_SAVED_UP = "Bedankt! Je duim omhoog is opgeslagen."
+FEEDBACK_SAVED_DOWN = "Bedankt! Je duim omlaag is opgeslagen. Wil je kort zeggen wat er beter kan?"
+FEEDBACK_REMOVED = "Je beoordeling is ingetrokken."
+FEEDBACK_NOT_AN_ANSWER = "Alleen antwoorden van Steunwijs kun je beoordelen."
+COMMENT_SAVED = "Je opmerking is opgeslagen."
+COMMENT_WITHOUT_VOTE = "Geef eerst een duim omhoog of omlaag bij een antwoord; daarna kun je een opmerking toevoegen."
+COMMENT_EMPTY = "Typ eerst een opmerking."
+EXPORT_CHAT = "Gesprek downloaden (Markdown)"
+EXPORT_CHAT_FILE = "Gesprek met bronnen"
+EXPORT_EMPTY = "Er is nog geen gesprek om te downloaden."
+FEEDBACK_EXPORT = "Feedback downloaden (CSV)"
+FEEDBACK_EXPORT_FILE = "Feedback (CSV)"
+FEEDBACK_COUNT = "{total} beoordelingen opgeslagen: {up} duim omhoog, {down} duim omlaag."
+
+# --- documents ----------------------------------------------------------------------------------
+DOCS_INTRO = "De documenten waaruit Steunwijs antwoordt, met het aantal passages per document."
+DOCS_TABLE_LABEL = "Documenten in de kennisbank"
+DOCS_COLUMNS = ["Titel", "Periode", "Jaar", "Soort", "Bestand", "Passages", "Secties"]
+BROWSE_HEADING = "Een document doorbladeren"
+BROWSE_DOC_LABEL = "Document"
+BROWSE_SECTION_LABEL = "Sectie"
+BROWSE_EMPTY = "Kies een document om zijn passages te lezen."
+BROWSE_NO_SECTION = "(zonder sectie)"
+UPLOAD_HEADING = "Een document toevoegen"
+UPLOAD_LABEL = "Document (PDF, DOCX, TXT of MD)"
+UPLOAD_BUTTON = "Toevoegen aan de kennisbank"
+UPLOAD_NONE = "Kies eerst een bestand."
+UPLOAD_BAD_TYPE = "{name}: dit bestandstype kan Steunwijs niet lezen. Kies een PDF, DOCX, TXT of MD."
+UPLOAD_ADDED = "Toegevoegd: {names}."
+UPLOAD_CHANGED = "Vervangen door de nieuwe versie: {names}."
+UPLOAD_UNCHANGED = "Al in de kennisbank, ongewijzigd: {names}."
+UPLOAD_TOTAL = "De kennisbank telt nu {documents} documenten, {passages} passages."
+UPLOAD_FAILED = "Inlezen mislukt; de kennisbank is niet veranderd."
+INGEST_STAGES = {"read": "Documenten lezen", "embed": "Passages omzetten", "store": "Opslaan in de kennisbank"}
+UPLOAD_SKIPPED = "Niet ingelezen: {name}: {reason}"
+REMOVE_HEADING = "Een document verwijderen"
+REMOVE_LABEL = "Te verwijderen document"
+REMOVE_BUTTON = "Verwijderen uit de kennisbank"
+REMOVE_NONE = "Kies eerst het document dat je wilt verwijderen."
+REMOVE_DONE = "Verwijderd: {title}. Nu {documents} documenten, {passages} passages."
+REMOVE_UNKNOWN = "Dat document staat niet (meer) in de kennisbank."
+REMOVE_FAILED = "Verwijderen mislukt; de kennisbank is niet veranderd."
+
+# --- evaluation ---------------------------------------------------------------------------------
+EVAL_INTRO = (
+    "Hoe goed vindt, citeert en antwoordt Steunwijs? Hier staat het laatste evaluatierapport. De knop"
+    " voert de snelle testset uit (ongeveer twintig vragen)."
+)
+EVAL_NONE = "Er is nog geen evaluatierapport. Klik op de knop om de snelle testset uit te voeren."
+EVAL_RUN = "Snelle evaluatie uitvoeren"
+EVAL_RUNNING = "De snelle testset loopt (dit duurt een minuut of twee)…"
+EVAL_METRICS_LABEL = "Resultaten van de laatste evaluatie"
+EVAL_COLUMNS = ["Maat", "Wat ze meet", "Steunwijs", "Vragen"]
+EVAL_BASELINE_COLUMNS = ["Basislijn", "Verhouding"]
+# Dutch descriptions of the eval suite's metrics (evals/metrics.py names them); unknown ones keep
+# the suite's own English explanation.
+EVAL_METRICS = {
+    "evidence_recall@5": "vragen waarvan het bewijs in de beste 5 gevonden passages staat",
+    "evidence_recall@10": "vragen waarvan het bewijs in de beste 10 gevonden passages staat",
+    "mrr@10": "1/rang van de eerste passage met het bewijs (hoger is beter)",
+    "citation_support": "antwoorden waarvan de geciteerde passages het bewijs bevatten",
+    "citation_source_precision": "bronverwijzingen naar een document dat de vraag beantwoordt",
+    "markers_valid": "verwijzingen [n] die naar een gevonden passage wijzen (moet 1 zijn)",
+    "coverage": "deel van de verwachte antwoordpunten dat in het antwoord staat",
+    "abstention_correct": "onbeantwoordbare vragen waarop Steunwijs terecht geen antwoord gaf",
+    "abstention_false": "beantwoordbare vragen waarop Steunwijs ten onrechte geen antwoord gaf (lager is beter)",
+    "latency_p50_ms": "mediane antwoordtijd in milliseconden",
+    "latency_p95_ms": "antwoordtijd in milliseconden die 95% van de vragen haalt",
+}
+EVAL_INFO = "Laatste evaluatie: {when}, {questions} vragen, {failures} mislukt. Volledig rapport: `{report}`."
+EVAL_PLOTS_LABEL = "Grafieken"
+EVAL_DONE = "Evaluatie klaar: {n} vragen in {seconds:.0f} s."
+FEEDBACK_HEADING = "Feedback van gebruikers"
+
+# --- about --------------------------------------------------------------------------------------
+ABOUT_DOC_LINE = "- **{title}** ({year}), {publisher}. Periode: {era}. {passages} passages."
+YEAR_UNKNOWN = "jaar onbekend"
+ABOUT_NO_DOCS = "_De kennisbank is nog leeg._"
+UNKNOWN = "onbekend"
+
+
+@dataclass(frozen=True)
+class PersonaTexts:
+    """How a persona is named in the app and which example questions it gets."""
+
+    key: str
+    label: str
+    intro: str
+    questions: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def personas() -> dict[str, PersonaTexts]:
+    """The personas of prompts/ui_examples.toml, in the order of steunwijs.settings.PERSONAS."""
+    data = tomllib.loads((PROMPTS_DIR / "ui_examples.toml").read_text(encoding="utf-8"))
+    missing = [p for p in PERSONAS if p not in data]
+    if missing:
+        raise KeyError(f"prompts/ui_examples.toml lacks the persona(s) {', '.join(missing)}")
+    return {
+        key: PersonaTexts(
+            key=key,
+            label=data[key]["label"],
+            intro=data[key]["intro"],
+            questions=tuple(data[key]["questions"]),
+        )
+        for key in PERSONAS
+    }
+
+
+@lru_cache(maxsize=None)
+def page_text(name: str) -> str:
+    """A longer text of the app: prompts/ui_<name>.md."""
+    return (PROMPTS_DIR / f"ui_{name}.md").read_text(encoding="utf-8").strip()
+
+
+def static_file(name: str) -> Path:
+    """A CSS or JS file shipped with the web app."""
+    return Path(__file__).resolve().parent / "static" / name
