@@ -24,6 +24,9 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# torch's OpenMP threads spin while waiting by default; on a busy 2-core machine that burns the
+# other process's core and made a query embedding take ~1 s instead of ~50 ms (benchmarks/ingest_search.py).
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 Persona = Literal["leerondersteuner", "directie", "trainer"]
 PERSONAS: tuple[str, ...] = ("leerondersteuner", "directie", "trainer")
@@ -106,6 +109,9 @@ class Settings(BaseSettings):
     llm_api_key: str = Field("none", description="API key for the LLM endpoint (local servers ignore it).")
     llm_timeout: float = Field(60.0, gt=0, description="Seconds before an LLM call counts as failed.")
     llm_max_tokens: int = Field(512, ge=16, description="Most tokens the LLM may generate for one answer.")
+    llm_max_sources: int = Field(
+        5, ge=1, description="Best passages given to the LLM as numbered sources (small local models have ~4k-token contexts)."
+    )
     max_question_chars: int = Field(
         1000, ge=50, description="Questions longer than this are cut, with a notice, before retrieval."
     )

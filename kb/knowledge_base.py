@@ -1,0 +1,227 @@
+"""`KnowledgeBase`: the one object the assistant, the CLI and the app use to reach the documents.
+
+It hides the store (embedded or server), the index generations and the two retrievers behind
+`search`, `documents`, `passages` and `is_empty`. Each call first checks, cheaply, whether the
+pointer names a newer generation than the one loaded (a stat of `current.json`, or one metadata
+read on a Chroma server), so an ingest by another process or thread shows up on the next call
+without a restart. Loading a generation reads its passages once into memory (a few MB for the
+default corpus), so BM25 hits, browsing by section and document lists need no further round trips.
+
+The embedding model is imported and loaded lazily: `info`, `documents` and `passages` work (quickly)
+without it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
+
+from kb.expansion import default_expander
+from kb.generations import Generation, Layout, Pointer, model_id, read_pointer
+from kb.models import DocumentInfo, Hit, Passage
+from kb.retriever import HybridRetriever
+from kb.store import NotFoundError, Store
+from steunwijs.settings import Settings
+
+if TYPE_CHECKING:
+    from kb.embeddings import Embedder
+
+T = TypeVar("T")
+
+
+class EmptyQuery(ValueError):
+    """The question is empty or only whitespace."""
+
+
+class UnknownFilter(ValueError):
+    """A document or era filter matches nothing in the knowledge base."""
+
+
+class ModelMismatch(RuntimeError):
+    """The index was built with another embedding model than the one configured now."""
+
+
+@dataclass(frozen=True)
+class StoreInfo:
+    """What `steunwijs info` shows."""
+
+    location: str
+    generation: int | None
+    model: str | None
+    created: str | None
+    documents: list[DocumentInfo]
+
+    @property
+    def passages(self) -> int:
+        return sum(d.passages for d in self.documents)
+
+
+class KnowledgeBase:
+    """Search and browse the ingested documents."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+        self.settings = settings
+        self.layout = Layout(settings)
+        self.store = Store(settings)
+        self._embedder = embedder
+        self._generation: Generation | None = None
+        self._stamp: tuple[int, int] | None = None
+        self._lock = threading.RLock()
+
+    @property
+    def embedder(self) -> Embedder:
+        """The embedding model (loaded on first use; raises EmbeddingModelMissing without it)."""
+        if self._embedder is None:
+            from kb.embeddings import get_embedder  # torch: imported only when a search needs it
+
+            self._embedder = get_embedder(self.settings)
+        return self._embedder
+
+    # --- the current generation -----------------------------------------------------------------
+    def _pointer_stamp(self) -> tuple[int, int] | None:
+        try:
+            stat = self.layout.pointer_path.stat()
+        except FileNotFoundError:
+            return None
+        return (stat.st_mtime_ns, stat.st_ino)
+
+    def _current(self, force: bool = False) -> Generation | None:
+        """The generation the pointer names now, loading it when it changed since the last call."""
+        with self._lock:
+            stamp = None if self.store.is_server else self._pointer_stamp()
+            if stamp is not None and stamp == self._stamp and not force:
+                return self._generation
+            pointer = read_pointer(self.store, self.layout)
+            if pointer is None:
+                self._generation = None
+            elif force or self._generation is None or self._generation.pointer != pointer:
+                self._generation = Generation.load(self.store, self.layout, pointer)
+            self._stamp = stamp  # only after a successful load, so a failed one is retried
+            return self._generation
+
+    def _with_generation(self, action: Callable[[Generation | None], T]) -> T:
+        """Run `action` on the current generation; if an ingest deleted it meanwhile, once more on the new one."""
+        try:
+            return action(self._current())
+        except NotFoundError:
+            return action(self._current(force=True))
+
+    def is_empty(self) -> bool:
+        generation = self._current()
+        return generation is None or not generation.passages
+
+    # --- search ---------------------------------------------------------------------------------
+    def _check_model(self, pointer: Pointer) -> None:
+        configured = model_id(self.settings)
+        if pointer.model != configured:
+            raise ModelMismatch(
+                f"The index was built with the embedding model {pointer.model!r}, but {configured!r} is "
+                "configured. Run `steunwijs ingest` to rebuild the index with the configured model."
+            )
+
+    def _resolve(self, wanted: list[str] | None, known: set[str], what: str) -> list[str] | None:
+        """Exact names win; otherwise every known name containing the text (case-insensitive)."""
+        if not wanted:
+            return None
+        resolved: list[str] = []
+        for value in wanted:
+            exact = [k for k in known if k.lower() == value.lower()]
+            matches = exact or sorted(k for k in known if value.lower() in k.lower())
+            if not matches:
+                raise UnknownFilter(f"No {what} matches {value!r}. Known: {', '.join(sorted(known))}")
+            resolved.extend(m for m in matches if m not in resolved)
+        return resolved
+
+    def retriever(
+        self, k: int | None = None, sources: list[str] | None = None, eras: list[str] | None = None
+    ) -> HybridRetriever | None:
+        """A llama-index retriever over the current generation (None when nothing is ingested)."""
+        generation = self._current()
+        return self._retriever(generation, k, sources, eras) if generation else None
+
+    def _retriever(
+        self, generation: Generation, k: int | None, sources: list[str] | None, eras: list[str] | None
+    ) -> HybridRetriever:
+        self._check_model(generation.pointer)
+        wanted_sources = self._resolve(sources, set(generation.sources), "document")
+        wanted_eras = self._resolve(eras, set(generation.eras) - {""}, "era")
+        return HybridRetriever(
+            generation,
+            self.store,
+            self.embedder,
+            top_k=k or self.settings.top_k,
+            candidate_k=max(self.settings.candidate_k, k or 0),
+            rrf_k=self.settings.rrf_k,
+            expander=default_expander() if self.settings.query_expansion else None,
+            sources=wanted_sources,
+            eras=wanted_eras,
+        )
+
+    def search(
+        self,
+        query: str,
+        k: int | None = None,
+        sources: list[str] | None = None,
+        eras: list[str] | None = None,
+    ) -> list[Hit]:
+        """The best passages for a question, best first (empty when nothing is ingested).
+
+        `sources` filters by document file name, `eras` by era; a filter value may be a part of
+        the name ("004", "leersteundecreet").
+        """
+        if not query or not query.strip():
+            raise EmptyQuery("The question is empty.")
+
+        def run(generation: Generation | None) -> list[Hit]:
+            if generation is None:
+                return []
+            nodes = self._retriever(generation, k, sources, eras).retrieve(query.strip())
+            return [
+                Hit(
+                    passage=generation.passage(n.node.node_id),
+                    score=float(n.score or 0.0),
+                    rank=rank,
+                    dense_score=n.node.metadata["dense_score"],
+                    bm25_score=n.node.metadata["bm25_score"],
+                )
+                for rank, n in enumerate(nodes, start=1)
+            ]
+
+        return self._with_generation(run)
+
+    # --- browsing -------------------------------------------------------------------------------
+    def documents(self) -> list[DocumentInfo]:
+        """Every document with its passage count and its sections in document order."""
+        generation = self._current()
+        if generation is None:
+            return []
+        by_source: dict[str, list[Passage]] = {}
+        for passage in generation.passages:
+            by_source.setdefault(passage.source, []).append(passage)
+        infos = []
+        for source in sorted(by_source):
+            passages = sorted(by_source[source], key=lambda p: p.lines)
+            sections = list(dict.fromkeys(p.section for p in passages if p.section))
+            infos.append(DocumentInfo(doc=passages[0].doc, passages=len(passages), sections=sections))
+        return infos
+
+    def passages(self, source: str) -> list[Passage]:
+        """The passages of one document (file name) in document order."""
+        generation = self._current()
+        found = [p for p in generation.passages if p.source == source] if generation else []
+        if not found:
+            raise UnknownFilter(f"No document {source!r} in the knowledge base.")
+        return sorted(found, key=lambda p: p.lines)
+
+    def info(self) -> StoreInfo:
+        generation = self._current()
+        pointer = generation.pointer if generation else None
+        return StoreInfo(
+            location=self.store.location,
+            generation=pointer.generation if pointer else None,
+            model=pointer.model if pointer else None,
+            created=pointer.created if pointer else None,
+            documents=self.documents(),
+        )

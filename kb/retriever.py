@@ -1,0 +1,132 @@
+"""Hybrid retrieval: dense (Chroma, e5 embeddings) + lexical (BM25), fused by reciprocal rank fusion.
+
+Why both: the dense side finds passages that say the same thing in other words; BM25 finds exact
+terms (acronyms, numbers, names) that a small embedding model blurs. RRF combines the two rankings
+without having to calibrate cosine similarities against BM25 scores: each passage scores
+sum(1 / (rrf_k + rank)) over the lists it appears in.
+
+Why not llama-index's `QueryFusionRetriever(mode="reciprocal_rerank")`: it fixes k at 60 (the
+setting `rrf_k` would be ignored), overwrites each node's score with the fused one (a hit must keep
+its cosine and BM25 scores for the abstention logic and the UI), deduplicates by content hash
+instead of passage id, and resolves an LLM from llama-index's global settings even when no query
+generation is wanted. The fusion itself is a few lines, so it is written out here; the class is
+still a llama-index `BaseRetriever`, so llama-index components can use it as is.
+
+Filters (documents, eras) apply on both sides: a Chroma `where` on the dense query and a weight
+mask inside the BM25 scoring, so filtering never just trims a list that was cut off earlier.
+The dense query is the user's question; only BM25 gets the expansion (see kb/expansion.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from llama_index.core.retrievers import BaseRetriever
+from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
+
+from kb.bm25 import analyze
+from kb.expansion import Expander
+from kb.generations import Generation
+from kb.store import Store, flat_metadata
+
+if TYPE_CHECKING:
+    from kb.embeddings import Embedder
+
+# Metadata that is not for an embedding model or an LLM prompt (the raw words are quoted separately).
+_NOT_FOR_MODELS = ["raw", "lines_start", "lines_end", "page_approximate", "dense_score", "bm25_score", "year", "kind"]
+
+
+def reciprocal_rank_fusion(rankings: Sequence[Sequence[str]], k: int) -> list[tuple[str, float]]:
+    """Fuse ranked id lists (best first): score(id) = sum over lists of 1 / (k + rank), rank from 1."""
+    scores: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, pid in enumerate(ranking, start=1):
+            scores[pid] = scores.get(pid, 0.0) + 1.0 / (k + rank)
+    return sorted(scores.items(), key=lambda item: item[1], reverse=True)
+
+
+class HybridRetriever(BaseRetriever):
+    """Dense + BM25 retrieval over one index generation, with optional document and era filters.
+
+    Each returned node carries the passage's full metadata (document, section, page, lines, raw
+    words) plus `dense_score` (cosine similarity) and `bm25_score` (None where that side did not
+    find it); `NodeWithScore.score` is the fused RRF score.
+    """
+
+    def __init__(
+        self,
+        generation: Generation,
+        store: Store,
+        embedder: Embedder,
+        *,
+        top_k: int,
+        candidate_k: int,
+        rrf_k: int,
+        expander: Expander | None = None,
+        sources: list[str] | None = None,
+        eras: list[str] | None = None,
+    ) -> None:
+        super().__init__()
+        self.generation = generation
+        self.store = store
+        self.embedder = embedder
+        self.top_k = top_k
+        self.candidate_k = candidate_k
+        self.rrf_k = rrf_k
+        self.expander = expander
+        self.sources = sources
+        self.eras = eras
+
+    def _where(self) -> dict[str, Any] | None:
+        clauses: list[dict[str, Any]] = []
+        if self.sources:
+            clauses.append({"source": {"$in": list(self.sources)}})
+        if self.eras:
+            clauses.append({"era": {"$in": list(self.eras)}})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+    def dense(self, embedding: np.ndarray, allowed: int) -> list[tuple[str, float]]:
+        """(id, cosine) of the nearest passages among the `allowed` ones that pass the filters."""
+        n = min(self.candidate_k, allowed)
+        return self.store.nearest(self.generation.collection, embedding, n, self._where()) if n else []
+
+    def lexical(self, query: str, mask: np.ndarray | None) -> list[tuple[str, float]]:
+        """(id, BM25 score) of the best passages for the question, expanded with the documents' words."""
+        extra = self.expander.expand(query).extra_terms() if self.expander else []
+        return self.generation.bm25.search(analyze(query), self.candidate_k, mask=mask, extra_terms=extra)
+
+    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        if not self.generation.passages:
+            return []
+        mask = self.generation.mask(self.sources, self.eras)
+        allowed = len(self.generation.passages) if mask is None else int(mask.sum())
+        if allowed == 0:
+            return []
+        if query_bundle.embedding is not None:
+            embedding = np.asarray(query_bundle.embedding, dtype=np.float32)
+        else:
+            embedding = self.embedder.embed_queries([query_bundle.query_str])[0]
+        dense = self.dense(embedding, allowed)
+        lexical = self.lexical(query_bundle.query_str, mask)
+        dense_scores, bm25_scores = dict(dense), dict(lexical)
+        fused = reciprocal_rank_fusion([[pid for pid, _ in dense], [pid for pid, _ in lexical]], self.rrf_k)
+        nodes: list[NodeWithScore] = []
+        for pid, score in fused[: self.top_k]:
+            passage = self.generation.passage(pid)
+            metadata = flat_metadata(passage) | {
+                "dense_score": dense_scores.get(pid),
+                "bm25_score": bm25_scores.get(pid),
+            }
+            node = TextNode(
+                id_=pid,
+                text=passage.text,
+                metadata=metadata,
+                excluded_embed_metadata_keys=_NOT_FOR_MODELS,
+                excluded_llm_metadata_keys=_NOT_FOR_MODELS,
+            )
+            nodes.append(NodeWithScore(node=node, score=score))
+        return nodes

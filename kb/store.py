@@ -1,0 +1,244 @@
+"""The Chroma store: which client, how a passage is stored, and clear errors when the server is gone.
+
+Embedded by default (a `PersistentClient` under `settings.chroma_dir`); a Chroma server when
+`settings.chroma_url` is set, so several app instances can share one index. Every call that reaches
+the server goes through `Store`, which turns a refused or dropped connection into `StoreUnavailable`
+naming the URL, instead of an httpx traceback deep inside a search.
+
+Chroma never embeds here: collections are created with `embedding_function=None` and every add
+passes its vectors, because the passages must be embedded by our model with the e5 `passage: `
+prefix; Chroma's default embedding function would silently index with a different (English) model.
+
+A passage is stored as one record: id = `Passage.id`, document = the cleaned text, metadata = every
+field of the passage and its document flattened into scalars (Chroma metadata cannot hold None or
+nested values: a missing page/year is -1, a missing string ""). Two extra fields, `folder` and
+`doc_sha256`, make a collection self-describing, so any client can rebuild the ingest manifest
+from the collection alone (see ingest/pipeline.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import chromadb
+import httpx
+import numpy as np
+from chromadb.api import ClientAPI
+from chromadb.api.models.Collection import Collection
+from chromadb.config import Settings as ChromaSettings
+from chromadb.errors import NotFoundError
+
+from kb.models import DocumentMeta, Passage
+from steunwijs.settings import Settings
+
+__all__ = ["NotFoundError", "ServerAddress", "Store", "StoreUnavailable", "StoredRecord", "flat_metadata"]
+
+
+class StoreUnavailable(RuntimeError):
+    """The Chroma server cannot be reached (not started, wrong URL, or lost during a call)."""
+
+
+@dataclass(frozen=True)
+class ServerAddress:
+    host: str
+    port: int
+    ssl: bool
+
+    @classmethod
+    def parse(cls, url: str) -> ServerAddress:
+        """`http://host:port` / `https://host` -> address; the default port follows the scheme."""
+        parts = urlsplit(url if "://" in url else f"http://{url}")
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"Not a Chroma server URL: {url!r} (expected e.g. http://127.0.0.1:8000)")
+        if parts.path not in ("", "/"):
+            raise ValueError(f"Chroma server URL must not have a path: {url!r}")
+        ssl = parts.scheme == "https"
+        return cls(parts.hostname, parts.port or (443 if ssl else 8000), ssl)
+
+
+def flat_metadata(passage: Passage) -> dict[str, Any]:
+    """Every field of a passage and its document as Chroma-compatible scalars (no None, no nesting)."""
+    doc = passage.doc
+    return {
+        "source": doc.source,
+        "title": doc.title,
+        "short_title": doc.short_title,
+        "publisher": doc.publisher or "",
+        "year": doc.year if doc.year is not None else -1,
+        "kind": doc.kind or "",
+        "era": doc.era or "",
+        "section": passage.section,
+        "page": passage.page if passage.page is not None else -1,
+        "page_approximate": passage.page_approximate,
+        "lines_start": passage.lines[0],
+        "lines_end": passage.lines[1],
+        "raw": passage.raw,
+    }
+
+
+@dataclass
+class StoredRecord:
+    """One passage as Chroma holds it, with its vector (used to carry passages between generations)."""
+
+    id: str
+    document: str
+    metadata: dict[str, Any]
+    embedding: np.ndarray | None = None
+
+    @classmethod
+    def from_passage(cls, passage: Passage, folder: str, doc_sha256: str) -> StoredRecord:
+        metadata = flat_metadata(passage) | {"folder": folder, "doc_sha256": doc_sha256}
+        return cls(passage.id, passage.text, metadata)
+
+    def to_passage(self) -> Passage:
+        m = self.metadata
+        doc = DocumentMeta(
+            source=m["source"],
+            title=m["title"],
+            short_title=m["short_title"],
+            publisher=m["publisher"] or None,
+            year=None if m["year"] == -1 else m["year"],
+            kind=m["kind"] or None,
+            era=m["era"] or None,
+        )
+        return Passage(
+            id=self.id,
+            doc=doc,
+            section=m["section"],
+            page=None if m["page"] == -1 else m["page"],
+            page_approximate=m["page_approximate"],
+            lines=(m["lines_start"], m["lines_end"]),
+            text=self.document,
+            raw=m["raw"],
+        )
+
+
+class Store:
+    """A Chroma client plus the few operations the knowledge base needs, with connection errors made clear."""
+
+    def __init__(self, settings: Settings) -> None:
+        chroma_settings = ChromaSettings(anonymized_telemetry=False)
+        self.url = settings.chroma_url
+        if self.url:
+            address = ServerAddress.parse(self.url)
+            self.location = self.url
+            with self._guard():
+                try:
+                    self.client: ClientAPI = chromadb.HttpClient(
+                        host=address.host, port=address.port, ssl=address.ssl, settings=chroma_settings
+                    )
+                except ValueError as error:  # chromadb's wording for a refused first connection
+                    raise StoreUnavailable(f"Chroma server at {self.url} is not reachable: {error}") from error
+        else:
+            settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+            self.location = str(settings.chroma_dir)
+            self.client = chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+
+    @property
+    def is_server(self) -> bool:
+        return bool(self.url)
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        try:
+            yield
+        except httpx.TransportError as error:
+            raise StoreUnavailable(f"Chroma server at {self.url} is not reachable: {error}") from error
+
+    def heartbeat(self) -> None:
+        with self._guard():
+            self.client.heartbeat()
+
+    # --- collections --------------------------------------------------------------------------
+    def create_collection(self, name: str, metadata: dict[str, Any] | None = None) -> Collection:
+        """A new cosine-space collection that never embeds by itself."""
+        with self._guard():
+            return self.client.create_collection(
+                name,
+                configuration={"hnsw": {"space": "cosine"}},
+                metadata=metadata or None,
+                embedding_function=None,
+            )
+
+    def get_or_create_collection(self, name: str, metadata: dict[str, Any] | None = None) -> Collection:
+        with self._guard():
+            return self.client.get_or_create_collection(
+                name,
+                configuration={"hnsw": {"space": "cosine"}},
+                metadata=metadata or None,
+                embedding_function=None,
+            )
+
+    def collection(self, name: str) -> Collection:
+        """An existing collection; raises chromadb's `NotFoundError` when it is gone."""
+        with self._guard():
+            return self.client.get_collection(name, embedding_function=None)
+
+    def collection_names(self) -> list[str]:
+        with self._guard():
+            return [c if isinstance(c, str) else c.name for c in self.client.list_collections()]
+
+    def drop(self, name: str) -> None:
+        with self._guard():
+            self.client.delete_collection(name)
+
+    def set_metadata(self, collection: Collection, metadata: dict[str, Any]) -> None:
+        with self._guard():
+            collection.modify(metadata=metadata)
+
+    def metadata(self, name: str) -> dict[str, Any]:
+        with self._guard():
+            return dict(self.client.get_collection(name, embedding_function=None).metadata or {})
+
+    # --- records ------------------------------------------------------------------------------
+    def add(self, collection: Collection, records: Sequence[StoredRecord]) -> None:
+        """Add records with their embeddings, in batches the client accepts."""
+        with self._guard():
+            batch = self.client.get_max_batch_size()
+            for start in range(0, len(records), batch):
+                part = records[start : start + batch]
+                if any(r.embedding is None for r in part):
+                    raise ValueError("every stored record needs its embedding (Chroma must not embed)")
+                collection.add(
+                    ids=[r.id for r in part],
+                    embeddings=np.stack([r.embedding for r in part]),  # type: ignore[misc]
+                    documents=[r.document for r in part],
+                    metadatas=[r.metadata for r in part],
+                )
+
+    def records(self, collection: Collection, with_embeddings: bool = False, page: int = 1000) -> list[StoredRecord]:
+        """Every record of a collection (paged, so a large collection is not one huge response)."""
+        include = ["documents", "metadatas"] + (["embeddings"] if with_embeddings else [])
+        out: list[StoredRecord] = []
+        with self._guard():
+            offset = 0
+            while True:
+                got = collection.get(include=include, limit=page, offset=offset)  # type: ignore[arg-type]
+                ids = got["ids"]
+                embeddings = got["embeddings"] if with_embeddings else None
+                for i, pid in enumerate(ids):
+                    out.append(
+                        StoredRecord(
+                            pid,
+                            got["documents"][i],  # type: ignore[index]
+                            dict(got["metadatas"][i]),  # type: ignore[index]
+                            np.asarray(embeddings[i], dtype=np.float32) if embeddings is not None else None,
+                        )
+                    )
+                if len(ids) < page:
+                    return out
+                offset += page
+
+    def nearest(
+        self, collection: Collection, embedding: np.ndarray, n: int, where: dict[str, Any] | None
+    ) -> list[tuple[str, float]]:
+        """The `n` nearest passages as (id, cosine similarity), best first."""
+        with self._guard():
+            got = collection.query(
+                query_embeddings=[embedding], n_results=n, where=where, include=["distances"]
+            )
+        return [(pid, 1.0 - float(d)) for pid, d in zip(got["ids"][0], got["distances"][0])]  # type: ignore[index]
