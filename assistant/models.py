@@ -16,6 +16,7 @@ class Citation(BaseModel):
     source: str = Field(description="Document file name")
     title: str
     era: str | None = None
+    year: int | None = Field(None, description="Year of the document, for era notes when era is unknown")
     section: str = ""
     page: int | None = None
     lines: tuple[int, int]

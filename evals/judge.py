@@ -1,0 +1,125 @@
+"""An LLM judge of answer-point coverage, for when an OpenAI-compatible endpoint is configured.
+
+The lexical coverage metric misses paraphrase ("de directie" vs "de schoolleider"); a judge that
+reads the answer catches it, at the price of an LLM call per question and a verdict that depends on
+the judge model. Its figures are therefore reported beside, never instead of, the lexical ones.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, ClassVar
+
+from llama_index.core.llms import LLM
+from llama_index.core.prompts import RichPromptTemplate
+from llama_index.llms.openai_like import OpenAILike
+from openai import APIConnectionError
+from pydantic import ConfigDict
+
+from evals.metrics import Metric, Result, aggregate
+from evals.questionset import Question
+from steunwijs.settings import PROJECT_ROOT, Settings
+
+JUDGE_PROMPT = PROJECT_ROOT / "prompts" / "judge.md"
+_VERDICT = re.compile(r"^\s*(\d+)\s*[:.)=-]\s*\**\s*(ja|nee)\b", re.IGNORECASE | re.MULTILINE)
+
+
+class JudgeOutputError(ValueError):
+    """The judge's reply did not give a ja/nee verdict for every answer point."""
+
+
+@lru_cache(maxsize=4)
+def _template(path: Path) -> RichPromptTemplate:
+    return RichPromptTemplate(path.read_text(encoding="utf-8"))
+
+
+def parse_verdicts(reply: str, points: int) -> list[bool]:
+    """The judge's "n: ja|nee" lines as booleans in point order; raise if a point has no verdict."""
+    verdicts: dict[int, bool] = {}
+    for number, word in _VERDICT.findall(reply):
+        verdicts.setdefault(int(number), word.lower() == "ja")
+    missing = [n for n in range(1, points + 1) if n not in verdicts]
+    if missing:
+        raise JudgeOutputError(f"no verdict for point(s) {missing} in judge reply {reply[:200]!r}")
+    return [verdicts[n] for n in range(1, points + 1)]
+
+
+def judge_llm(settings: Settings) -> OpenAILike:
+    """The judge model at settings.llm_base_url (temperature 0: the same answer gets the same verdict)."""
+    if not settings.llm_base_url:
+        raise ValueError("no LLM endpoint configured (set STEUNWIJS_LLM_BASE_URL)")
+    return OpenAILike(
+        model=settings.llm_model,
+        api_base=settings.llm_base_url,
+        api_key=settings.llm_api_key,
+        timeout=settings.llm_timeout,
+        max_tokens=64,
+        temperature=0.0,
+        is_chat_model=True,
+        max_retries=1,
+    )
+
+
+class JudgeCoverage(Metric):
+    """Share of the answer points the judge LLM says the answer contains (abstaining covers nothing)."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    metric_name: ClassVar[str] = "coverage_judge"
+    description: ClassVar[str] = "answer points an LLM judge finds in the answer"
+
+    llm: Any  # an llama-index LLM; Any because pydantic cannot validate the LLM class itself
+    prompt_path: Path = JUDGE_PROMPT
+
+    def compute(self, question: Question, result: Result) -> float | None:
+        if not question.answerable or not question.answer_points:
+            return None
+        if result["abstained"]:
+            return 0.0
+        llm: LLM = self.llm
+        messages = _template(self.prompt_path).format_messages(
+            question=question.question, answer=result["answer"], points=question.answer_points
+        )
+        reply = llm.chat(messages).message.content or ""
+        verdicts = parse_verdicts(reply, len(question.answer_points))
+        return sum(verdicts) / len(verdicts)
+
+
+def judge_results(
+    questions: Sequence[Question],
+    results: Sequence[Result],
+    settings: Settings,
+    advance: Callable[[], None] = lambda: None,
+) -> dict[str, Any]:
+    """Judge scores per question and their aggregates, or why there are none.
+
+    Without an endpoint the judge is skipped with a note; a reply without a verdict for every point
+    leaves that question out and is listed; an endpoint that goes away ends judging with a note,
+    because the answers are already in and must still reach the report.
+    """
+    if not settings.llm_base_url:
+        return {"status": "skipped", "note": "no LLM endpoint configured (set STEUNWIJS_LLM_BASE_URL)"}
+    metric = JudgeCoverage(llm=judge_llm(settings))
+    by_id = {r["id"]: r for r in results}
+    scores: list[float | None] = []
+    unparsed: list[str] = []
+    for question in questions:
+        try:
+            scores.append(metric.compute(question, by_id[question.id]))
+        except JudgeOutputError as exc:
+            scores.append(None)
+            unparsed.append(f"{question.id}: {exc}")
+        except APIConnectionError as exc:  # includes APITimeoutError
+            return {"status": "failed", "note": f"judge endpoint {settings.llm_base_url} failed: {exc}"}
+        advance()
+    return {
+        "status": "done",
+        "model": settings.llm_model,
+        "endpoint": settings.llm_base_url,
+        "unparsed": unparsed,
+        "scores": dict(zip([q.id for q in questions], scores)),
+        **aggregate([metric], questions, {metric.name: scores}),
+    }
