@@ -105,20 +105,7 @@ def _renumber(draft: Draft, hits: list[Hit]) -> tuple[str, list[Citation], list[
     for old, new in order.items():
         source = by_marker[old]
         passage = hits[source.hit - 1].passage
-        citations.append(
-            Citation(
-                n=new,
-                source=passage.source,
-                title=passage.doc.title,
-                era=passage.doc.era,
-                year=passage.doc.year,
-                section=passage.section,
-                page=passage.page,
-                lines=passage.lines,
-                text=passage.text,
-                quote=source.quote,
-            )
-        )
+        citations.append(Citation.of(new, passage, source.quote))
     return text, citations, removed
 
 
@@ -136,20 +123,7 @@ def _abstention_text(hits: list[Hit], ranked: list[Candidate]) -> tuple[str, lis
         passage, sentence = hits[index].passage, best_sentence[index].sentence
         item = phrase("abstain", "related_item", title=passage.doc.short_title, sentence=sentence.clean)
         lines.append(f"- {item} [{n}]")
-        citations.append(
-            Citation(
-                n=n,
-                source=passage.source,
-                title=passage.doc.title,
-                era=passage.doc.era,
-                year=passage.doc.year,
-                section=passage.section,
-                page=passage.page,
-                lines=passage.lines,
-                text=passage.text,
-                quote=sentence.text,
-            )
-        )
+        citations.append(Citation.of(n, passage, sentence.text))
     return "\n".join(lines), citations
 
 

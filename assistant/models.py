@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from kb.models import Hit
+from kb.models import Hit, Passage
 
 
 class Citation(BaseModel):
@@ -22,6 +22,22 @@ class Citation(BaseModel):
     lines: tuple[int, int]
     text: str = Field(description="The cited passage as stored")
     quote: str = Field(description="The exact words relied on, as they stand in the passage")
+
+    @classmethod
+    def of(cls, n: int, passage: Passage, quote: str) -> "Citation":
+        """Marker `n` on `passage`, relying on `quote`: the one place a passage becomes a citation."""
+        return cls(
+            n=n,
+            source=passage.source,
+            title=passage.doc.title,
+            era=passage.doc.era,
+            year=passage.doc.year,
+            section=passage.section,
+            page=passage.page,
+            lines=passage.lines,
+            text=passage.text,
+            quote=quote,
+        )
 
 
 class Answer(BaseModel):
