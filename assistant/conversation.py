@@ -49,6 +49,18 @@ _CARRIED_WORDS = 5  # most topic words carried over from the previous question
 _POINTERS = frozenset(
     "daarbij daarvoor daarin daarmee daarvan daarop daaraan hierbij hiervoor hierin hiermee hiervan".split()
 )
+# Finite verbs that questions put right before their subject ("Wat moet de leerkracht doen?"),
+# singular -> plural: swapping "de leerkracht" for "de ouders" must also make "moet" "moeten".
+_VERB_PLURALS = {
+    "moet": "moeten", "kan": "kunnen", "mag": "mogen", "wil": "willen", "zal": "zullen",
+    "heeft": "hebben", "is": "zijn", "was": "waren", "doet": "doen", "krijgt": "krijgen",
+    "speelt": "spelen", "neemt": "nemen", "draagt": "dragen", "biedt": "bieden", "staat": "staan",
+    "gaat": "gaan", "komt": "komen", "weet": "weten", "zou": "zouden", "kon": "konden", "moest": "moesten",
+}
+_VERB_SINGULARS = {plural: singular for singular, plural in _VERB_PLURALS.items()}
+# Singular actor forms that look plural, and plural ones that do not.
+_SINGULAR_IN_S = frozenset({"klastitularis"})
+_PLURAL_ENDINGS = ("en", "s", "'s", "’s", "centra")
 
 
 def _subjects(text: str) -> list[actors.Mention]:
@@ -105,6 +117,26 @@ def _bare(mention: actors.Mention) -> str:
     return " ".join(words[1:] if len(words) > 1 and words[0] in actors.ARTICLES else words)
 
 
+def is_plural(mention: actors.Mention) -> bool:
+    """Whether an actor mention is plural ("de ouders", "leersteuncentra"), by its last word."""
+    last = _bare(mention).split()[-1]
+    return last not in _SINGULAR_IN_S and last.endswith(_PLURAL_ENDINGS)
+
+
+def _agree(text: str, verb_end: int, plural: bool) -> str:
+    """`text` with the finite verb that ends at `verb_end` (if any) made singular or plural."""
+    head = text[:verb_end].rstrip()
+    gap = text[len(head) : verb_end]
+    verb = head.split()[-1] if head.split() else ""
+    table = _VERB_PLURALS if plural else _VERB_SINGULARS
+    replacement = table.get(verb.lower())
+    if replacement is None:
+        return text
+    if verb[:1].isupper():
+        replacement = replacement[:1].upper() + replacement[1:]
+    return head[: len(head) - len(verb)] + replacement + gap + text[verb_end:]
+
+
 def _carried(previous: str, question: str) -> list[str]:
     """The previous question's first topic words that the follow-up lacks (the topic comes early)."""
     question_stems = content_stems(question)
@@ -117,7 +149,10 @@ def _swap_actor(previous: str, new: actors.Mention) -> str:
     if any(_bare(m) == _bare(new) for m in old_actors):
         return previous
     old = next((m for m in old_actors if m.actor == new.actor), old_actors[0])
-    return previous[: old.start] + new.text + previous[old.end :]
+    swapped = previous[: old.start] + new.text + previous[old.end :]
+    if is_plural(old) == is_plural(new):
+        return swapped
+    return _agree(swapped, old.start, is_plural(new))
 
 
 def _rules(question: str, previous: str) -> str:

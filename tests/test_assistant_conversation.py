@@ -83,7 +83,17 @@ def test_another_word_for_an_actor_of_the_same_group_is_swapped_in() -> None:
 
 def test_a_chain_of_follow_ups_keeps_the_original_topic() -> None:
     history = HISTORY + [("En wat verwacht men daarbij van de directie?", "...")]
-    assert rewrite("En de ouders?", history) == "Wat moet de ouders doen bij de start van een traject?"
+    assert rewrite("En de ouders?", history) == "Wat moeten de ouders doen bij de start van een traject?"
+
+
+def test_a_swapped_actor_keeps_the_verb_in_agreement() -> None:
+    plural = [("Welke taken hebben de leerkrachten bij een IAC?", "...")]
+    assert rewrite("En het CLB?", plural) == "Welke taken heeft het CLB bij een IAC?"
+    singular = [("Wat doet de leerondersteuner in de klas?", "...")]
+    assert rewrite("Geldt dat ook voor de ouders?", singular) == "Wat doen de ouders in de klas?"
+    # the actor is not the subject here: the verb agrees with "men" and stays
+    about = [("Wat verwacht men van de leerkracht bij een IAC?", "...")]
+    assert rewrite("En van de ouders?", about) == "Wat verwacht men van de ouders bij een IAC?"
 
 
 def test_without_history_nothing_is_rewritten() -> None:
