@@ -8,7 +8,8 @@ holds the draft to what the extractive answerer guarantees by construction:
 
 - markers to sources that were not given are removed and reported;
 - every cited statement gets the exact words of its passage that support it (`best_quote`); a
-  marker whose passage shares no content word with the statement is removed;
+  marker whose passage holds less than half of the statement's content words is removed (one
+  shared word is not support: a copied source label or a claim that merely names the topic);
 - a statement without a marker gets the marker of the given passage that clearly supports it
   (most of its content words occur there), or is dropped and reported.
 
@@ -54,6 +55,9 @@ ABSTAIN_PHRASE = "Dat staat niet in de documenten."
 SUPPORT_MIN_COVERAGE = 0.7
 # ... and the statement has at least this many content words: "Dat klopt." is supported by anything.
 SUPPORT_MIN_TERMS = 3
+# A marker the model wrote is kept when its passage contains at least this share of the
+# statement's content words (statements shorter than SUPPORT_MIN_TERMS need one shared word).
+MARKED_MIN_COVERAGE = 0.5
 # Why a reply is refused when not one of its statements holds (Dutch: it ends up in a notice).
 UNGROUNDED_REASON = "geen enkele zin van zijn antwoord steunde op de bronnen"
 # A rewritten question is one line; a model that rambles on is cut off early.
@@ -155,13 +159,25 @@ def is_abstention(text: str) -> bool:
     return bool(norm(ABSTAIN_PHRASE)) and norm(text).startswith(norm(ABSTAIN_PHRASE))
 
 
-def _support(statement: str, passage_text: str) -> float:
+def _coverage(statement: str, passage_text: str) -> float:
     """Share of the statement's content stems that occur in the passage (compounds counted)."""
     wanted = content_stems(statement)
-    if len(wanted) < SUPPORT_MIN_TERMS:
+    if not wanted:
         return 0.0
     have = content_stems(passage_text)
     return sum(covers(w, have) for w in wanted) / len(wanted)
+
+
+def _support(statement: str, passage_text: str) -> float:
+    """`_coverage`, or 0 for statements too short to be judged by their words."""
+    return _coverage(statement, passage_text) if len(content_stems(statement)) >= SUPPORT_MIN_TERMS else 0.0
+
+
+def _marker_holds(statement: str, passage_text: str) -> bool:
+    """Whether a marker the model wrote points at a passage that supports the statement."""
+    if len(content_stems(statement)) < SUPPORT_MIN_TERMS:
+        return True  # short: `best_quote` still needs a shared word
+    return _coverage(statement, passage_text) >= MARKED_MIN_COVERAGE
 
 
 @dataclass
@@ -233,6 +249,8 @@ def _ground_sentence(sentence: str, hits: list[Hit], book: _Citations) -> str | 
     statement = normalize_ws(_SPACE_BEFORE_PUNCT.sub(r"\1", MARKER.sub("", sentence)))
     cited: list[int] = []
     for n in dict.fromkeys(int(m) for m in MARKER.findall(sentence)):
+        if not _marker_holds(statement, hits[n - 1].passage.text):
+            continue
         quote = best_quote(statement, hits[n - 1].passage.text)
         if quote:
             cited.append(book.marker(n, quote))

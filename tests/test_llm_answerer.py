@@ -138,6 +138,19 @@ def test_an_unsupported_statement_is_dropped_and_reported(hits: list[Hit]) -> No
     assert len(dropped) == 2
 
 
+def test_a_marker_on_a_claim_that_only_names_the_topic_is_removed(hits: list[Hit]) -> None:
+    # passage [1] is about the 43 leersteuncentra, but says nothing about summer camps or budgets
+    reply = (
+        "Er kwamen 43 nieuwe leersteuncentra [1].\n"
+        "De leersteuncentra organiseren elke zomer een verplicht kamp met eigen budget [1]."
+    )
+    draft = ground(reply, hits)
+    _checked(draft, hits)
+    assert "kamp" not in draft.text
+    assert _cited_hits(draft) == [1]
+    assert any("kamp" in notice for notice in draft.notices)
+
+
 def test_lead_ins_and_list_items_keep_their_shape(hits: list[Hit]) -> None:
     reply = "Wat de bronnen zeggen:\n- Er kwamen 43 nieuwe leersteuncentra. [1]\n- De inspectie deed een doorlichting ter plaatse. [3]\n[2]"
     draft = ground(reply, hits)
