@@ -145,11 +145,14 @@ def run_eval(
     with_baseline: bool = True,
     kb: KnowledgeBase | None = None,
     metrics: Sequence[Metric] | None = None,
+    on_progress: Callable[[str, int, int], None] | None = None,
 ) -> dict[str, Any]:
     """Answer, score and report; returns the summary that is also written to ``summary.json``.
 
     ``kb`` may be passed so tests and the gate reuse an open knowledge base instead of opening the
-    store again.
+    store again. ``on_progress(stage, done, total)`` (stage: "answer", "judge", "baseline") reports
+    progress to a caller that is not a terminal, such as the web app's eval button; the terminal
+    gets a progress bar either way.
     """
     started = datetime.now(timezone.utc)
     questions = load_sets([Path(p) for p in set_paths])
@@ -166,17 +169,30 @@ def run_eval(
 
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns) as progress:
-        task = progress.add_task(f"Steunwijs ({settings.answerer})", total=len(questions))
+
+        def stage(name: str, description: str, visible: bool = True) -> Callable[[], None]:
+            """An advance callback for one stage: the terminal bar and ``on_progress`` move together."""
+            task = progress.add_task(description, total=len(questions), visible=visible)
+
+            def advance() -> None:
+                progress.advance(task)
+                if on_progress is not None:
+                    on_progress(name, int(progress.tasks[task].completed), len(questions))
+
+            return advance
+
         results = answer_questions(
-            questions, settings, kb, out_dir / "results.jsonl", lambda: progress.advance(task)
+            questions, settings, kb, out_dir / "results.jsonl", stage("answer", f"Steunwijs ({settings.answerer})")
         )
-        judge_task = progress.add_task("LLM judge", total=len(questions), visible=bool(settings.llm_base_url))
-        judge = judge_results(questions, results, settings, lambda: progress.advance(judge_task))
+        judge = judge_results(questions, results, settings, stage("judge", "LLM judge", bool(settings.llm_base_url)))
         baseline_results = None
         if with_baseline:
-            base_task = progress.add_task("baseline (llama-index quickstart)", total=len(questions))
             baseline_results = run_baseline(
-                questions, settings, kb.embedder.llama, kb.embedder.name, lambda: progress.advance(base_task)
+                questions,
+                settings,
+                kb.embedder.llama,
+                kb.embedder.name,
+                stage("baseline", "baseline (llama-index quickstart)"),
             )
             with (out_dir / "baseline_results.jsonl").open("w", encoding="utf-8") as out:
                 out.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in baseline_results)

@@ -32,9 +32,13 @@ def test_fast_set_runs_and_becomes_the_latest_report(corpus_kb, tmp_path: Path) 
     startup = Startup(settings)
     startup.run()
     handlers = Handlers(settings, startup)
-    message = handlers.run_fast_eval()
+    reported: list[tuple[tuple[int, int], str]] = []
+    message = handlers.run_fast_eval(progress=lambda fraction, desc: reported.append((fraction, desc)))
     questions = int(message.removeprefix("Evaluatie klaar: ").split()[0])
     assert questions >= len(read_ids_file(GATE_IDS))  # the gate ids, plus parents of follow-ups
+    # the page's progress bar moved with every answered question, in Dutch
+    assert [fraction for fraction, _ in reported] == [(n, questions) for n in range(1, questions + 1)]
+    assert {desc for _, desc in reported} == {texts.EVAL_STAGES["answer"]}
     view = handlers.latest_eval()
     assert [row[0] for row in view.rows] == [m.name for m in default_metrics()]
     assert view.headers == texts.EVAL_COLUMNS  # run without the baseline: no baseline columns

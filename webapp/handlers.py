@@ -373,7 +373,7 @@ class Handlers:
         plots = [str(p) for p in sorted((path.parent / "plots").glob("*.png"))]
         return EvalView(info, headers, rows, plots)
 
-    def run_fast_eval(self) -> str:
+    def run_fast_eval(self, progress: ProgressCallback = gr.Progress()) -> str:
         """Run the fast gate set (evals/sets/gate.txt) through the eval runner into settings.eval_dir."""
         try:
             kb = self.kb
@@ -381,8 +381,18 @@ class Handlers:
             return _kb_failure_message(error)
         started = time.perf_counter()
         ids = read_ids_file(GATE_IDS)
+
+        def report_progress(stage: str, done: int, total: int) -> None:
+            progress((done, total), desc=texts.EVAL_STAGES.get(stage, stage))
+
         summary = run_eval(
-            [FAST_SET], self.settings.eval_dir / "snel", self.settings, ids=ids, kb=kb, with_baseline=False
+            [FAST_SET],
+            self.settings.eval_dir / "snel",
+            self.settings,
+            ids=ids,
+            kb=kb,
+            with_baseline=False,
+            on_progress=report_progress,
         )
         return texts.EVAL_DONE.format(n=summary["run"]["questions"], seconds=time.perf_counter() - started)
 

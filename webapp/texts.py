@@ -143,6 +143,7 @@ EVAL_METRICS = {
 }
 EVAL_INFO = "Laatste evaluatie: {when}, {questions} vragen, {failures} mislukt. Volledig rapport: `{report}`."
 EVAL_PLOTS_LABEL = "Grafieken"
+EVAL_STAGES = {"answer": "Vragen beantwoorden", "judge": "Antwoorden laten beoordelen", "baseline": "Basislijn"}
 EVAL_DONE = "Evaluatie klaar: {n} vragen in {seconds:.0f} s."
 FEEDBACK_HEADING = "Feedback van gebruikers"
 
