@@ -28,7 +28,7 @@ from functools import lru_cache
 from typing import Any
 
 from assistant import abstain, conversation
-from assistant.answerer import Answerer, AnswererUnavailable, Draft, QuestionRewriter
+from assistant.answerer import Answerer, AnswererUnavailable, AnswerRefused, Draft, QuestionRewriter
 from assistant.citations import MARKER, CitationError, check, drop_unknown_markers, markers
 from assistant.eras import era_note
 from assistant.extractive import Candidate, ExtractiveAnswerer, SentenceRanker, sentence_ranker
@@ -171,9 +171,12 @@ def _compose(
         return fallback.compose(question, hits, persona, on_text), fallback.name
     try:
         return answerer.compose(question, hits, persona, on_text), answerer.name
+    except AnswerRefused as error:
+        notices.extend(error.notices)
+        notices.append(phrase("notices", "llm_refused", reason=str(error)))
     except AnswererUnavailable as error:
         notices.append(phrase("notices", "llm_fallback", reason=str(error)))
-        return fallback.compose(question, hits, persona, on_text), fallback.name
+    return fallback.compose(question, hits, persona, on_text), fallback.name
 
 
 def _run(

@@ -24,6 +24,18 @@ class AnswererUnavailable(RuntimeError):
     """
 
 
+class AnswerRefused(AnswererUnavailable):
+    """The answerer replied, but its reply did not pass the citation check as a whole.
+
+    `notices` say what was dropped on the way (in Dutch, for the user), so that the fallback answer
+    can still show why the model's reply was not used.
+    """
+
+    def __init__(self, reason: str, notices: list[str] | None = None) -> None:
+        super().__init__(reason)
+        self.notices = list(notices or [])
+
+
 @dataclass(frozen=True)
 class DraftCitation:
     """Marker ``[n]`` of a draft: which hit (1-based, in the order given to compose) and which words."""

@@ -33,7 +33,7 @@ from llama_index.core.llms import ChatMessage, MessageRole
 from llama_index.core.prompts import RichPromptTemplate
 from llama_index.llms.openai_like import OpenAILike
 
-from assistant.answerer import AnswererUnavailable, Draft, DraftCitation
+from assistant.answerer import AnswererUnavailable, AnswerRefused, Draft, DraftCitation
 from assistant.citations import MARKER, best_quote, drop_unknown_markers, normalize_ws, statements
 from assistant.sentences import split_sentences
 from assistant.templates import phrase
@@ -75,11 +75,11 @@ _FINAL_PUNCT = re.compile(r"^(.*?)([.!?…]*)$", re.DOTALL)
 _REWRITE_LABEL = re.compile(r"^\s*(?:herschreven|laatste|zelfstandige)?\s*vraag\s*:\s*", re.IGNORECASE)
 
 
-class UngroundedAnswer(AnswererUnavailable):
+class UngroundedAnswer(AnswerRefused):
     """The model answered, but not one of its statements is supported by the sources it was given.
 
-    A subclass of `AnswererUnavailable`, so the assistant falls back to the extractive answerer,
-    which can only say what the documents say.
+    A kind of `AnswererUnavailable`, so the assistant falls back to the extractive answerer, which
+    can only say what the documents say; its notices report what was dropped.
     """
 
 
@@ -229,7 +229,7 @@ def ground(text: str, hits: list[Hit]) -> Draft:
         if kept:
             lines.append(prefix + " ".join(kept))
     if not book.items:
-        raise UngroundedAnswer(UNGROUNDED_REASON)
+        raise UngroundedAnswer(UNGROUNDED_REASON, notices)
     return Draft(text="\n".join(lines).strip(), citations=book.items, notices=notices)
 
 

@@ -168,9 +168,13 @@ def test_the_abstention_phrase_makes_an_abstained_draft(hits: list[Hit]) -> None
 
 
 def test_a_reply_without_any_supported_statement_is_refused(hits: list[Hit]) -> None:
-    with pytest.raises(UngroundedAnswer):
+    with pytest.raises(UngroundedAnswer) as caught:
         ground("Leerondersteuners werken vooral in de zomervakantie. Dat is wettelijk zo bepaald [5].", hits)
     assert issubclass(UngroundedAnswer, AnswererUnavailable)  # so the assistant falls back
+    # ... and can still say what it dropped: the marker to a source never given, each sentence
+    notices = caught.value.notices
+    assert any("[5]" in n for n in notices)
+    assert any("zomervakantie" in n for n in notices) and any("wettelijk" in n for n in notices)
 
 
 # --- endpoints that fail -----------------------------------------------------------------------

@@ -4,9 +4,11 @@ Two endpoints: a dead one (a closed port; the answer must fall back to the extra
 and say so) and a real llama.cpp server running the Gemma 3 270M GGUF in Gemma's turn format
 (tests/llm_server.py says why not ChatML). A 270M base model says little that is useful: at
 temperature 0 it writes out the numbered sources it was given, labels and markers included, then
-sentences of its own. The test proves the plumbing and the check, not the quality: the answer
-must come through the LLM path, made of the model's own words that the citation check held to
-the passages, with every sentence it dropped reported.
+sentences of its own (with the check of today, its reply to this question is refused: it invents a
+quote). The test proves the plumbing and the check, not the quality: the model is asked, its reply
+streams, and then either the answer comes through the LLM path, made of the model's own words that
+the citation check held to the passages, or the check refuses the reply as a whole and says so; in
+both cases every sentence it dropped is reported.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import pytest
 from assistant.answer import stream_answer
 from assistant.citations import MARKER, check, markers
 from assistant.eras import era_note
+from assistant.llm import UNGROUNDED_REASON
 from assistant.models import Answer
 from assistant.templates import phrase
 from ingest.pipeline import ingest_files
@@ -73,6 +76,16 @@ def _notice_prefix(key: str, **fields: str) -> str:
     return phrase("notices", key, **fields).split("\0")[0]
 
 
+def _model_reply(texts: list[str]) -> str:
+    """The model's reply: the streamed texts grow while it writes; a fallback answer starts afresh."""
+    reply = ""
+    for text in texts:
+        if not text.startswith(reply):
+            break
+        reply = text
+    return reply
+
+
 def _words(text: str) -> str:
     """The words of a text without markers, for comparing an answer with the reply it came from."""
     return " ".join(re.findall(r"\w+", MARKER.sub(" ", text)))
@@ -89,14 +102,27 @@ def test_a_real_llama_cpp_server_answers_through_the_check(small_kb: KnowledgeBa
         log = server.log_text()
     assert '"POST /v1/chat/completions HTTP/1.1" 200' in log, log[-2000:]  # the model was asked and replied
     summary = result.model_dump_json(include={"text", "notices", "answerer", "abstained", "abstain_reason"})
-    assert result.answerer == "llm" and not result.abstained, summary
-    refused = (_notice_prefix("llm_fallback", reason="\0"), _notice_prefix("llm_uncited", reason="\0"))
-    assert not [n for n in result.notices if n.startswith(refused)], summary
-    assert result.citations, summary
+    assert not result.abstained and result.citations, summary
     _assert_checked(result)
+    reply = _model_reply(texts)  # the model's whole reply, as it was streamed
+    assert reply.strip(), texts
+    dropped = _notice_prefix("llm_sentence_dropped", sentence="\0")
+    removed = _notice_prefix("markers_removed", markers="\0")
+    reported = [n.removeprefix(dropped).rstrip('"…') for n in result.notices if n.startswith(dropped)]
+    # what the check dropped is reported, quoted from the reply
+    assert all(_words(sentence) in _words(reply) for sentence in reported), (reply, summary)
+    assert not [n for n in result.notices if n.startswith(_notice_prefix("llm_fallback", reason="\0"))], summary
 
-    reply = texts[-1]  # the model's whole reply, as it was streamed
-    assert reply.strip()
+    # A 270M base model may or may not write one sentence its sources support; the check decides,
+    # and both outcomes are held to what they promise.
+    if result.answerer == "default":
+        # refused as a whole: said so, with every dropped sentence named, and the extractive answer
+        assert phrase("notices", "llm_refused", reason=UNGROUNDED_REASON) in result.notices, summary
+        assert reported, summary
+        return
+    assert result.answerer == "llm", summary
+    refused = (_notice_prefix("llm_refused", reason="\0"), _notice_prefix("llm_uncited", reason="\0"))
+    assert not [n for n in result.notices if n.startswith(refused)], summary
     note = era_note(result.citations)
     answer_text = result.text.removesuffix(f"\n\n{note}") if note else result.text
     # every cited statement is the model's words held to a passage, not the extractive answer: the
@@ -105,9 +131,4 @@ def test_a_real_llama_cpp_server_answers_through_the_check(small_kb: KnowledgeBa
     cited = [piece for line in answer_text.splitlines() if MARKER.search(line) for piece in MARKER.split(line)[::2]]
     assert any(_words(piece) for piece in cited), summary
     assert all(_words(piece) in _words(reply) for piece in cited), (reply, summary)
-    # what the check dropped is reported, quoted from the reply; nothing else was noted
-    dropped = _notice_prefix("llm_sentence_dropped", sentence="\0")
-    removed = _notice_prefix("markers_removed", markers="\0")
-    reported = [n.removeprefix(dropped).rstrip('"…') for n in result.notices if n.startswith(dropped)]
-    assert all(_words(sentence) in _words(reply) for sentence in reported), (reply, summary)
     assert all(n.startswith((dropped, removed)) for n in result.notices), summary
