@@ -111,16 +111,21 @@ def _answerable_with_evidence(question: Question) -> bool:
     return question.answerable and bool(question.evidence)
 
 
-class EvidenceRecall(Metric):
-    """Share of a question's evidence quotes found in the top-k retrieved passages."""
+class TopKMetric(Metric):
+    """A metric over the top k retrieved passages, named for its k ("mrr@10")."""
 
-    metric_name: ClassVar[str] = "evidence_recall"
-    description: ClassVar[str] = "evidence quotes found in the top {k} retrieved passages"
     k: int = Field(10, ge=1)
 
     @property
     def name(self) -> str:
         return f"{self.metric_name}@{self.k}"
+
+
+class EvidenceRecall(TopKMetric):
+    """Share of a question's evidence quotes found in the top-k retrieved passages."""
+
+    metric_name: ClassVar[str] = "evidence_recall"
+    description: ClassVar[str] = "evidence quotes found in the top {k} retrieved passages"
 
     def compute(self, question: Question, result: Result) -> float | None:
         if not _answerable_with_evidence(question):
@@ -130,16 +135,11 @@ class EvidenceRecall(Metric):
         return found / len(question.evidence)
 
 
-class MeanReciprocalRank(Metric):
+class MeanReciprocalRank(TopKMetric):
     """1/rank of the first retrieved passage (within the top k) that holds any evidence quote."""
 
     metric_name: ClassVar[str] = "mrr"
     description: ClassVar[str] = "1/rank of the first of the top {k} passages holding evidence"
-    k: int = Field(10, ge=1)
-
-    @property
-    def name(self) -> str:
-        return f"{self.metric_name}@{self.k}"
 
     def compute(self, question: Question, result: Result) -> float | None:
         if not _answerable_with_evidence(question):

@@ -47,9 +47,13 @@ class Embedder:
         return self._st.tokenizer
 
     def count_tokens(self, text: str, prefix: str | None = None) -> int:
-        """Tokens the model sees for `text` with `prefix` (default: the passage prefix), specials included."""
+        """Tokens the model sees for `text` with `prefix` (default: the passage prefix), specials included.
+
+        Counting long texts is the point (the chunker measures whole sections), so the tokenizer's
+        warning about sequences over 512 tokens is off (`verbose=False`).
+        """
         prefix = self.passage_prefix if prefix is None else prefix
-        return len(self.tokenizer(prefix + text, add_special_tokens=True)["input_ids"])
+        return len(self.tokenizer(prefix + text, add_special_tokens=True, verbose=False)["input_ids"])
 
     def _encode(self, texts: list[str], prompt_name: str) -> np.ndarray:
         if not texts:

@@ -32,6 +32,8 @@ from pathlib import Path
 
 import httpx
 
+from tests.processes import stop
+
 STARTUP_TIMEOUT_S = 180.0  # loading a 250 MB model on a busy 2-core machine
 CONTEXT_TOKENS = 4096
 
@@ -99,9 +101,4 @@ def running_llama_server(log_dir: Path, model: Path | None = None) -> Iterator[L
         _wait_until_ready(server, STARTUP_TIMEOUT_S)
         yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)

@@ -25,6 +25,7 @@ from typing import NamedTuple
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
+from tests.processes import stop
 from tests.webapp_corpus import copy_data_dir
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -86,11 +87,7 @@ def app(corpus_kb, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running
             time.sleep(1)
         yield RunningApp(url, data, documents)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process, grace_s=30)
         log.close()
 
 

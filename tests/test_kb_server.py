@@ -20,6 +20,7 @@ from kb.knowledge_base import KnowledgeBase
 from kb.store import Store, StoreUnavailable
 from steunwijs.settings import get_settings
 from tests.pipeline_corpus import DOCS, write_corpus
+from tests.processes import stop
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]
 
@@ -61,12 +62,7 @@ def chroma_server(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]
             time.sleep(0.3)
         yield url, process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
         log.close()
 
 
