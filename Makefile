@@ -23,7 +23,9 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
+# system packages first: the llm extra builds llama-cpp-python with the compiler it installs
 $(TSTAMP): $(STAMP) pyproject.toml
+	bash scripts/install-system-deps.sh
 	$(BIN)/pip install --quiet -e ".[test,llm]"
 	touch $@
 
