@@ -10,7 +10,8 @@ sentences the documents really contain, each quoted exactly and cited. The work 
    passage's retrieval score, minus a little when it leans on the sentence before ("Dit ...");
 3. pick with maximal marginal relevance, so the points say different things, skipping
    near-duplicates (overlapping chunks repeat sentences) and sentences far below the best;
-4. frame them for the persona (assistant.personas), tag older regimes (assistant.eras).
+4. frame them for the persona (assistant.personas), tag older regimes (assistant.eras); a request
+   for a quiz turns the points into gaps to fill in, with the key below (assistant.quiz).
 
 Sentence embeddings are cached per passage id (LRU), so a warm answer embeds only the question.
 Each passage's sentences are always embedded in one batch of their own, so the vectors, and hence
@@ -29,7 +30,7 @@ from typing import Generic, TypeVar
 
 import numpy as np
 
-from assistant import actors
+from assistant import actors, quiz
 from assistant.answerer import Draft, DraftCitation
 from assistant.eras import bullet_tag
 from assistant.personas import Item, groups_by_actor, question_type, render
@@ -47,6 +48,7 @@ WEIGHT_RETRIEVAL = 0.15  # weight of the passage's fused score relative to the b
 MMR_LAMBDA = 0.7  # relevance vs. novelty in maximal marginal relevance
 MAX_POINTS = 4  # points in an answer
 MAX_POINTS_GROUPED = 6  # points when grouped by actor (role questions name several actors)
+MAX_POINTS_QUIZ = 6  # candidate points of a quiz (a sentence without a good gap is left out)
 RELEVANCE_MARGIN = 0.05  # a point must score within this of the best sentence
 CONTEXT_PENALTY = 0.015  # for a sentence that leans on the one before ("Dit ...", "Ook zij ...")
 SPREAD_BONUS = 0.02  # comparison questions: for a point from a document not cited yet
@@ -266,14 +268,28 @@ class ExtractiveAnswerer:
         on_text: Callable[[str], None] | None = None,
     ) -> Draft:
         qtype = question_type(question)
+        if qtype == "quiz":
+            lines, citations = self._quiz(question, hits)
+        else:
+            lines, citations = self._points(question, hits, persona, qtype)
+        if not citations:
+            return Draft(text="", abstained=True)
+        if on_text is not None:
+            for i in range(1, len(lines) + 1):
+                if lines[i - 1]:
+                    on_text("\n".join(lines[:i]))
+        return Draft(text="\n".join(lines), citations=citations)
+
+    def _points(
+        self, question: str, hits: list[Hit], persona: str, qtype: str
+    ) -> tuple[list[str], list[DraftCitation]]:
+        """The chosen sentences as points, framed for the persona (no citations: nothing fits)."""
         grouped = groups_by_actor(persona, qtype)
         chosen = select(
             self.ranker.rank(question, hits),
             MAX_POINTS_GROUPED if grouped else MAX_POINTS,
             spread_sources=qtype == "vergelijking",
         )
-        if not chosen:
-            return Draft(text="", abstained=True)
         ordered = _grouped_order(chosen) if grouped else [(c, None) for c in chosen]
         items: list[Item] = []
         citations: list[DraftCitation] = []
@@ -282,12 +298,22 @@ class ExtractiveAnswerer:
             text = f"{tag} {_display(candidate.sentence)} [{n}]".strip()
             items.append(Item(text=text, actor=actor))
             citations.append(DraftCitation(n=n, hit=candidate.hit + 1, quote=candidate.sentence.text))
-        lines = render(persona, qtype, items)
-        if on_text is not None:
-            for i in range(1, len(lines) + 1):
-                if lines[i - 1]:
-                    on_text("\n".join(lines[:i]))
-        return Draft(text="\n".join(lines), citations=citations)
+        return (render(persona, qtype, items) if items else []), citations
+
+    def _quiz(self, question: str, hits: list[Hit]) -> tuple[list[str], list[DraftCitation]]:
+        """The chosen sentences as gaps to fill in, with the key (the same for every persona)."""
+        chosen = select(self.ranker.rank(question, hits), MAX_POINTS_QUIZ)
+        items: list[tuple[quiz.Cloze, str]] = []
+        citations: list[DraftCitation] = []
+        for candidate in chosen:
+            gap = quiz.cloze(_display(candidate.sentence), question)
+            if gap is None:
+                continue
+            n = len(citations) + 1
+            tag = bullet_tag(hits[candidate.hit].passage.doc)
+            items.append((quiz.Cloze(f"{tag} {gap.prompt}".strip(), gap.answer), f"[{n}]"))
+            citations.append(DraftCitation(n=n, hit=candidate.hit + 1, quote=candidate.sentence.text))
+        return (quiz.render(items) if items else []), citations
 
 
 @lru_cache(maxsize=4)
