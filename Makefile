@@ -57,7 +57,7 @@ bench: setup
 	$(BIN)/python -m benchmarks.answer_latency
 
 eval: ingest
-	$(BIN)/steunwijs eval --set evals/sets/steunwijs.jsonl --out evals/out/latest
+	$(BIN)/steunwijs eval --set evals/sets/steunwijs.jsonl
 
 clean:
 	rm -rf $(VENV) data models

@@ -32,7 +32,12 @@ def eval_command(
     sets: list[Path] = typer.Option(
         ..., "--set", exists=True, dir_okay=False, help="Question set (JSON Lines, EVAL_FORMAT.md); repeatable."
     ),
-    out: Path = typer.Option(..., "--out", file_okay=False, help="Folder for results, summary and report."),
+    out: Path | None = typer.Option(
+        None,
+        "--out",
+        file_okay=False,
+        help="Folder for results, summary and report (default: <data>/eval/latest, shown in the web app).",
+    ),
     answerer: Literal["default", "llm"] | None = typer.Option(None, "--answerer", help="default | llm."),
     ids_file: Path | None = typer.Option(
         None, "--ids-file", exists=True, dir_okay=False, help="Run only these question ids (one a line)."
@@ -50,6 +55,7 @@ def eval_command(
     from kb.store import StoreUnavailable
 
     settings = settings_from_cli(answerer=answerer)
+    out = out or settings.eval_dir / "latest"
     try:
         ids = read_ids_file(ids_file) if ids_file else None
         summary = run_eval(sets, out, settings, ids=ids, with_baseline=baseline)
