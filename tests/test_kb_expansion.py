@@ -25,6 +25,8 @@ from kb.expansion import Expander, default_expander
         ("Wat gebeurt er in fase 0?", "brede basiszorg"),
         ("Wat doet het CLB?", "centrum voor leerlingenbegeleiding"),
         ("Hoeveel leerlingen gaan naar het buitengewoon onderwijs?", "buo"),
+        ("Wat raadt het rapport schoolleiders aan?", "aanbevelingen"),
+        ("Welke tips geeft de inspectie?", "aanbevelingen"),
     ],
 )
 def test_users_words_add_the_documents_words(question: str, document_word: str) -> None:
