@@ -149,7 +149,7 @@ def retrieve(
     clock = clock or _Clock()
     query = conversation.rewrite(question, history, llm=rewriter)
     clock.lap("rewrite")
-    hits = kb.search(query)
+    hits = kb.scoped_search(query)
     clock.lap("retrieve")
     ranked = ranker.rank(query, hits)
     evidence = abstain.gather(query, hits, ranked, abstain.corpus_vocabulary(kb))

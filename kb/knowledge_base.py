@@ -22,6 +22,7 @@ from kb.expansion import default_expander
 from kb.generations import Generation, Layout, Pointer, model_id, read_pointer
 from kb.models import DocumentInfo, Hit, Passage
 from kb.retriever import HybridRetriever
+from kb.scope import scoped_search
 from kb.store import NotFoundError, Store
 from steunwijs.settings import Settings
 
@@ -190,6 +191,17 @@ class KnowledgeBase:
             ]
 
         return self._with_generation(run)
+
+    def scoped_search(self, query: str, k: int | None = None) -> list[Hit]:
+        """`search`, fused with a search within the documents the question names (kb.scope).
+
+        "Wat raadt het PWB-rapport aan?" names a document; its passages rise, others stay in reach.
+        """
+        k = k or self.settings.top_k
+        documents = [info.doc for info in self.documents()]
+        return scoped_search(
+            query, documents, lambda sources: self.search(query, k, sources=sources), k, self.settings.rrf_k
+        )
 
     # --- browsing -------------------------------------------------------------------------------
     def documents(self) -> list[DocumentInfo]:

@@ -145,7 +145,10 @@ def search_command(
     try:
         if kb.is_empty():
             raise _fail("De kennisbank is leeg: voer eerst `steunwijs ingest` uit.")
-        hits = kb.search(query, k=k, sources=source or None, eras=era or None)
+        if source or era:
+            hits = kb.search(query, k=k, sources=source or None, eras=era or None)
+        else:  # a document the question names counts as a filter too (kb.scope), as when answering
+            hits = kb.scoped_search(query, k=k)
     except (EmptyQuery, UnknownFilter) as exc:
         raise _fail(f"Fout / error: {exc}", 2) from exc
     except EmbeddingModelMissing as exc:

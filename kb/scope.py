@@ -1,0 +1,115 @@
+"""Which documents a question names, so that retrieval also looks inside them.
+
+Users name their source: "Wat raadt het PWB-rapport aan schoolleiders aan?", "Hoe kijkt de
+inspectie daar nu naar?", "Wat stelt Zeven tinten grijs voor?". Words like "evaluatierapport" or
+"pre-waarborgregeling" then stand in nearly every passage of that document, so they do not help
+the retrievers choose *within* it, and its best passage can end up far down the list. Naming a
+document is a filter the user did not type as one. The references are data (kb/references.toml),
+matched against the documents' metadata; a year in the question names that year's documents.
+
+`scoped_search` runs the plain search and the search within the named documents and fuses the two
+ranked lists by reciprocal rank, as the retriever fuses dense and BM25: the named documents'
+passages rise, the others stay within reach (a comparison question names one document and needs
+another, and a reference can be wrong).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from kb.bm25 import fold, stem
+from kb.models import DocumentMeta, Hit
+
+REFERENCES_FILE = Path(__file__).with_name("references.toml")
+_WORD = re.compile(r"\w+")
+_YEAR = re.compile(r"(?<!\d)(19[89]\d|20\d\d)(?!\d)")
+
+
+def _stems(text: str) -> tuple[str, ...]:
+    return tuple(stem(_WORD.findall(fold(text.replace("-", " ")))))
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Phrases a user may name a document by, and the metadata they mean."""
+
+    phrases: tuple[tuple[str, ...], ...]  # stemmed
+    field: str
+    contains: str
+
+    def names(self, question_stems: tuple[str, ...]) -> bool:
+        return any(_occurs(phrase, question_stems) for phrase in self.phrases)
+
+    def means(self, doc: DocumentMeta) -> bool:
+        value = getattr(doc, self.field)
+        return value is not None and self.contains in str(value).lower()
+
+
+def _occurs(phrase: tuple[str, ...], words: tuple[str, ...]) -> bool:
+    n = len(phrase)
+    return n > 0 and any(words[i : i + n] == phrase for i in range(len(words) - n + 1))
+
+
+@lru_cache(maxsize=4)
+def load_references(path: Path = REFERENCES_FILE) -> tuple[Reference, ...]:
+    """The reference table; a malformed row is reported with the file it is in."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    references = []
+    for number, row in enumerate(data.get("reference", []), start=1):
+        try:
+            references.append(
+                Reference(
+                    phrases=tuple(_stems(p) for p in row["phrases"]),
+                    field=str(row["field"]),
+                    contains=str(row["contains"]).lower(),
+                )
+            )
+        except (KeyError, TypeError) as error:
+            raise ValueError(f"{path}: reference {number} needs phrases, field and contains ({error})") from error
+        if references[-1].field not in DocumentMeta.model_fields:
+            raise ValueError(f"{path}: reference {number} names no DocumentMeta field: {references[-1].field!r}")
+    return tuple(references)
+
+
+def named_documents(question: str, documents: list[DocumentMeta]) -> list[str]:
+    """File names of the documents the question names, in corpus order (none: no scope)."""
+    words = _stems(question)
+    references = [r for r in load_references() if r.names(words)]
+    years = {int(y) for y in _YEAR.findall(question)}
+    return [
+        doc.source
+        for doc in documents
+        if any(r.means(doc) for r in references) or (doc.year is not None and doc.year in years)
+    ]
+
+
+def fuse(lists: list[list[Hit]], k: int, rrf_k: int) -> list[Hit]:
+    """Reciprocal rank fusion of ranked hit lists: the top k, scores summed, ranks renumbered."""
+    best: dict[str, Hit] = {}
+    scores: dict[str, float] = {}
+    for hits in lists:
+        for rank, hit in enumerate(hits, start=1):
+            best.setdefault(hit.passage.id, hit)
+            scores[hit.passage.id] = scores.get(hit.passage.id, 0.0) + 1.0 / (rrf_k + rank)
+    order = sorted(scores, key=lambda pid: (-scores[pid], best[pid].rank))[:k]
+    return [best[pid].model_copy(update={"score": scores[pid], "rank": n}) for n, pid in enumerate(order, start=1)]
+
+
+def scoped_search(
+    question: str,
+    documents: list[DocumentMeta],
+    search: Callable[[list[str] | None], list[Hit]],
+    k: int,
+    rrf_k: int,
+) -> list[Hit]:
+    """`search(None)` alone, or fused with `search(named)` when the question names documents."""
+    named = named_documents(question, documents)
+    plain = search(None)
+    if not named or len(named) == len(documents):
+        return plain
+    return fuse([plain, search(named)], k, rrf_k)
