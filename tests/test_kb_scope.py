@@ -26,11 +26,14 @@ BOOK, PWB, NEWS, SURVEY, INSPECTION = (
     [
         ("Wat raadt het PWB-rapport aan voor de samenwerking in de klas?", [PWB]),
         ("Wat raadt het evaluatierapport van de pre-waarborgregeling aan schoolleiders aan?", [PWB]),
-        ("Hoe kijkt de inspectie daar nu naar?", [INSPECTION]),
+        ("Hoe kijkt de inspectie daar vandaag naar?", [BOOK, INSPECTION]),  # "vandaag": today's regime too
+        ("Hoe kijkt de inspectie naar co-teaching?", [INSPECTION]),
         ("Wat stelt Zeven tinten grijs voor?", [BOOK]),
         ("Welke basisvorming kregen leerondersteuners bij ON Kempen?", [NEWS]),
         ("Hoe tevreden waren leerondersteuners in 2019 met hun job?", [SURVEY, NEWS]),  # both of 2019
         ("Wat zegt de bevraging over de werkdruk?", [SURVEY]),
+        # a comparison with today names today's documents too
+        ("Werken leerondersteuners nu meer samen met de begeleidingsdienst dan in 2019?", [SURVEY, NEWS, BOOK, INSPECTION]),
         # no reference: plain retrieval; "rapport" alone names every report
         ("Wat doet het CLB bij leersteun?", []),
         ("Wat staat er in het rapport over het CLB?", []),
