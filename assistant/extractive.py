@@ -13,7 +13,8 @@ sentences the documents really contain, each quoted exactly and cited. The work 
 4. frame them for the persona (assistant.personas), tag older regimes (assistant.eras); a request
    for a quiz turns the points into gaps to fill in, with the key below (assistant.quiz).
 
-Sentence embeddings are cached per passage id (LRU), so a warm answer embeds only the question.
+Sentence embeddings are cached per passage id (LRU), and the embedder caches question vectors, so a
+warm answer embeds nothing it has embedded before.
 Each passage's sentences are always embedded in one batch of their own, so the vectors, and hence
 the answers, do not depend on what else happened to be in the cache: the answerer is deterministic.
 """
@@ -21,12 +22,9 @@ the answers, do not depend on what else happened to be in the cache: the answere
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Generic, TypeVar
 
 import numpy as np
 
@@ -37,6 +35,7 @@ from assistant.personas import Item, groups_by_actor, question_type, render
 from assistant.sentences import Sentence, split_sentences
 from assistant.terms import QueryTerms, content_stems, query_terms
 from kb.embeddings import Embedder
+from kb.lru import LRU
 from kb.models import Hit, Passage
 
 # --- ranking and selection parameters (chosen on evals/sets/steunwijs.jsonl: citation support,
@@ -70,36 +69,6 @@ _LEANS_BACK = re.compile(
 )
 _PRIVATE = re.compile(r"@|https?://|www\.|\b0\d{2,3}[ /.]?\d{2}[ .]?\d{2}[ .]?\d{2}\b")
 _TERMINAL = (".", "!", "…", ".’", ".”", ".)", "!’", ".'", '."')
-
-K = TypeVar("K", bound=Hashable)
-V = TypeVar("V")
-
-
-class LRU(Generic[K, V]):
-    """A small thread-safe least-recently-used map (the web app answers from several threads)."""
-
-    def __init__(self, maxsize: int) -> None:
-        self.maxsize = maxsize
-        self._data: OrderedDict[K, V] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: K) -> V | None:
-        with self._lock:
-            if key not in self._data:
-                return None
-            self._data.move_to_end(key)
-            return self._data[key]
-
-    def put(self, key: K, value: V) -> None:
-        with self._lock:
-            self._data[key] = value
-            self._data.move_to_end(key)
-            while len(self._data) > self.maxsize:
-                self._data.popitem(last=False)
-
-    def __len__(self) -> int:
-        return len(self._data)
-
 
 def usable(sentence: Sentence) -> bool:
     """Whether a sentence can stand alone as a point of an answer.
@@ -155,7 +124,6 @@ class SentenceRanker:
     def __init__(self, embedder: Embedder, cache_size: int = CACHE_PASSAGES) -> None:
         self.embedder = embedder
         self._passages: LRU[tuple[str, str], PassageSentences] = LRU(cache_size)
-        self._queries: LRU[str, np.ndarray] = LRU(256)
 
     def passage_sentences(self, passage: Passage) -> PassageSentences:
         """The usable sentences of a passage, embedded once and then served from the cache."""
@@ -168,19 +136,12 @@ class SentenceRanker:
             self._passages.put(key, cached)
         return cached
 
-    def query_vector(self, question: str) -> np.ndarray:
-        vector = self._queries.get(question)
-        if vector is None:
-            vector = self.embedder.embed_queries([question])[0]
-            self._queries.put(question, vector)
-        return vector
-
     def rank(self, question: str, hits: list[Hit], top_passages: int = TOP_PASSAGES) -> list[Candidate]:
         """Every usable sentence of the top passages, best first."""
         if not hits:
             return []
         terms: QueryTerms = query_terms(question)
-        q = self.query_vector(question)
+        q = self.embedder.embed_query(question)
         best_fused = hits[0].score or 1.0
         candidates: list[Candidate] = []
         for index, hit in enumerate(hits[:top_passages]):

@@ -129,11 +129,12 @@ def build_messages(question: str, hits: list[Hit], persona: str) -> list[ChatMes
     ]
 
 
-def make_llm(settings: Settings, max_tokens: int | None = None) -> OpenAILike:
+def make_llm(settings: Settings, max_tokens: int | None = None, max_retries: int = 0) -> OpenAILike:
     """The llama-index client for the configured endpoint.
 
-    No retries: a fallback answer exists, so a user should not wait through back-offs for an
-    endpoint that is down. Temperature 0: the model should restate the sources, not be creative.
+    No retries by default: a fallback answer exists, so a user should not wait through back-offs
+    for an endpoint that is down. Temperature 0: the model should restate the sources, not be
+    creative (and a judge should give the same answer the same verdict).
     """
     if not settings.llm_base_url:
         raise AnswererUnavailable("er is geen adres van een taalmodel ingesteld (STEUNWIJS_LLM_BASE_URL)")
@@ -144,7 +145,7 @@ def make_llm(settings: Settings, max_tokens: int | None = None) -> OpenAILike:
         is_chat_model=True,
         is_function_calling_model=False,
         timeout=settings.llm_timeout,
-        max_retries=0,
+        max_retries=max_retries,
         max_tokens=max_tokens or settings.llm_max_tokens,
         temperature=0.0,
     )
@@ -159,25 +160,10 @@ def is_abstention(text: str) -> bool:
     return bool(norm(ABSTAIN_PHRASE)) and norm(text).startswith(norm(ABSTAIN_PHRASE))
 
 
-def _coverage(statement: str, passage_text: str) -> float:
-    """Share of the statement's content stems that occur in the passage (compounds counted)."""
-    wanted = content_stems(statement)
-    if not wanted:
-        return 0.0
+def _coverage(wanted: frozenset[str], passage_text: str) -> float:
+    """Share of a statement's content stems `wanted` that occur in the passage (compounds counted)."""
     have = content_stems(passage_text)
-    return sum(covers(w, have) for w in wanted) / len(wanted)
-
-
-def _support(statement: str, passage_text: str) -> float:
-    """`_coverage`, or 0 for statements too short to be judged by their words."""
-    return _coverage(statement, passage_text) if len(content_stems(statement)) >= SUPPORT_MIN_TERMS else 0.0
-
-
-def _marker_holds(statement: str, passage_text: str) -> bool:
-    """Whether a marker the model wrote points at a passage that supports the statement."""
-    if len(content_stems(statement)) < SUPPORT_MIN_TERMS:
-        return True  # short: `best_quote` still needs a shared word
-    return _coverage(statement, passage_text) >= MARKED_MIN_COVERAGE
+    return sum(covers(w, have) for w in wanted) / len(wanted) if wanted else 0.0
 
 
 @dataclass
@@ -247,15 +233,21 @@ def _sentences(text: str) -> list[str]:
 def _ground_sentence(sentence: str, hits: list[Hit], book: _Citations) -> str | None:
     """The sentence with markers that point at supporting words, or None when nothing supports it."""
     statement = normalize_ws(_SPACE_BEFORE_PUNCT.sub(r"\1", MARKER.sub("", sentence)))
+    wanted = content_stems(statement)
+    # too few content words to judge by words ("Dat klopt."): a written marker needs only the shared
+    # word `best_quote` looks for, and no marker is guessed
+    judged = len(wanted) >= SUPPORT_MIN_TERMS
     cited: list[int] = []
     for n in dict.fromkeys(int(m) for m in MARKER.findall(sentence)):
-        if not _marker_holds(statement, hits[n - 1].passage.text):
+        if judged and _coverage(wanted, hits[n - 1].passage.text) < MARKED_MIN_COVERAGE:
             continue
         quote = best_quote(statement, hits[n - 1].passage.text)
         if quote:
             cited.append(book.marker(n, quote))
     if not cited:
-        scores = [_support(statement, hit.passage.text) for hit in hits]
+        if not judged:
+            return None
+        scores = [_coverage(wanted, hit.passage.text) for hit in hits]
         best = max(range(len(hits)), key=scores.__getitem__, default=None)
         if best is None or scores[best] < SUPPORT_MIN_COVERAGE:
             return None

@@ -55,6 +55,8 @@ QUERIES = [
     "Hoeveel ondersteuners vulden de bevraging in?",
     "Wat gebeurt er als een school geen nood meer heeft aan ondersteuning?",
 ]
+# Not among QUERIES, so that the warm-up leaves their first timing to the benchmark.
+WARM_UP = ["Wat is leersteun?", "Wie betaalt de leersteuncentra?", "Hoe start een traject?"]
 
 
 def _max_rss_mib() -> float:
@@ -71,10 +73,19 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+def _summary(latencies: list[float]) -> dict[str, float]:
+    return {
+        "queries": len(latencies),
+        "p50": round(statistics.median(latencies), 1),
+        "p95": round(_percentile(latencies, 0.95), 1),
+        "max": round(max(latencies), 1),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=None, help="Folder to ingest (default: settings.corpus_dir).")
-    parser.add_argument("--rounds", type=int, default=3, help="Timed passes over the 30 queries.")
+    parser.add_argument("--rounds", type=int, default=3, help="Timed passes over the 30 queries (the first is new to the query cache).")
     args = parser.parse_args()
 
     from ingest.pipeline import ingest_folder
@@ -115,20 +126,20 @@ def main() -> None:
         figures["noop_reingest_cli_seconds"] = round(time.perf_counter() - started, 2)
 
         kb = KnowledgeBase(settings, embedder=embedder)
-        for query in QUERIES[:3]:
+        for query in WARM_UP:
             kb.search(query)  # warm-up: load the generation, first forward passes
-        latencies: list[float] = []
-        for _ in range(args.rounds):
+        # A question is embedded once and then served from the embedder's cache: the first time a
+        # query is asked is what a user waits for; repeats show what the cache saves.
+        first: list[float] = []
+        repeated: list[float] = []
+        for round_number in range(args.rounds):
             for query in QUERIES:
                 started = time.perf_counter()
                 kb.search(query)
-                latencies.append((time.perf_counter() - started) * 1000)
-        figures["search_ms"] = {
-            "queries": len(latencies),
-            "p50": round(statistics.median(latencies), 1),
-            "p95": round(_percentile(latencies, 0.95), 1),
-            "max": round(max(latencies), 1),
-        }
+                (first if round_number == 0 else repeated).append((time.perf_counter() - started) * 1000)
+        figures["search_ms"] = _summary(first)
+        if repeated:
+            figures["search_repeated_ms"] = _summary(repeated)
     figures["peak_rss_mib"] = round(_max_rss_mib(), 1)
     figures["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     figures["targets"] = {"first_ingest_seconds": 120, "noop_reingest_seconds": 3, "search_p50_ms": 100}

@@ -19,11 +19,13 @@ from llama_index.llms.openai_like import OpenAILike
 from openai import APIConnectionError
 from pydantic import ConfigDict
 
+from assistant.llm import make_llm
 from evals.metrics import Metric, Result, aggregate
 from evals.questionset import Question
 from steunwijs.settings import PROJECT_ROOT, Settings
 
 JUDGE_PROMPT = PROJECT_ROOT / "prompts" / "judge.md"
+JUDGE_MAX_TOKENS = 64  # "1: ja" a line, for the few points of a question
 _VERDICT = re.compile(r"^\s*(\d+)\s*[:.)=-]\s*\**\s*(ja|nee)\b", re.IGNORECASE | re.MULTILINE)
 
 
@@ -48,19 +50,9 @@ def parse_verdicts(reply: str, points: int) -> list[bool]:
 
 
 def judge_llm(settings: Settings) -> OpenAILike:
-    """The judge model at settings.llm_base_url (temperature 0: the same answer gets the same verdict)."""
-    if not settings.llm_base_url:
-        raise ValueError("no LLM endpoint configured (set STEUNWIJS_LLM_BASE_URL)")
-    return OpenAILike(
-        model=settings.llm_model,
-        api_base=settings.llm_base_url,
-        api_key=settings.llm_api_key,
-        timeout=settings.llm_timeout,
-        max_tokens=64,
-        temperature=0.0,
-        is_chat_model=True,
-        max_retries=1,
-    )
+    """The judge model at settings.llm_base_url: the answerer's client, with room for one verdict
+    line per point and one retry (a judge run is a batch job; nobody waits for a fallback)."""
+    return make_llm(settings, max_tokens=JUDGE_MAX_TOKENS, max_retries=1)
 
 
 class JudgeCoverage(Metric):

@@ -15,7 +15,11 @@ from pathlib import Path
 import numpy as np
 from llama_index.embeddings.huggingface import HuggingFaceEmbedding
 
+from kb.lru import LRU
 from steunwijs.settings import Settings
+
+
+QUERY_CACHE = 256  # questions whose vectors are kept
 
 
 class EmbeddingModelMissing(RuntimeError):
@@ -41,6 +45,7 @@ class Embedder:
         self._lock = threading.Lock()  # torch modules are not safe for concurrent forward passes
         self.dim = int(self._st.get_embedding_dimension())
         self.max_seq_length = int(self._st.max_seq_length)
+        self._queries: LRU[str, np.ndarray] = LRU(QUERY_CACHE)
 
     @property
     def tokenizer(self):  # noqa: ANN201 - a transformers tokenizer
@@ -71,6 +76,17 @@ class Embedder:
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         return self._encode(texts, "query")
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """One question's vector, cached: retrieval (once or twice, see kb.scope) and sentence
+        ranking all need the same one. A batch of one has no padding, so a cached vector is the
+        vector a new call would make."""
+        vector = self._queries.get(text)
+        if vector is None:
+            vector = self._encode([text], "query")[0]
+            vector.flags.writeable = False  # shared by every caller
+            self._queries.put(text, vector)
+        return vector
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         return self._encode(texts, "text")

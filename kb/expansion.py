@@ -26,7 +26,8 @@ DEFAULT_TABLE = Path(__file__).with_name("synonyms.toml")
 _WORD = re.compile(r"\w+")
 
 
-def _stems(text: str) -> tuple[str, ...]:
+def phrase_stems(text: str) -> tuple[str, ...]:
+    """A text as the stemmed, accent-folded words that user phrases are matched on."""
     return tuple(stem(_WORD.findall(fold(text.replace("-", " ")))))
 
 
@@ -62,7 +63,7 @@ class Expander:
 
     def __init__(self, terms: list[Term]) -> None:
         self.terms = [
-            Term(t.user, t.documents, tuple(p for p in (_stems(u) for u in t.user) if p)) for t in terms
+            Term(t.user, t.documents, tuple(p for p in (phrase_stems(u) for u in t.user) if p)) for t in terms
         ]
 
     @classmethod
@@ -76,15 +77,16 @@ class Expander:
         return cls(terms)
 
     def expand(self, query: str) -> Expansion:
-        words = _stems(query)
+        words = phrase_stems(query)
         added: list[str] = []
         for term in self.terms:
-            if any(_contains(words, pattern) for pattern in term.patterns):
+            if any(contains_phrase(words, pattern) for pattern in term.patterns):
                 added.extend(d for d in term.documents if d not in added)
         return Expansion(query, added)
 
 
-def _contains(words: tuple[str, ...], pattern: tuple[str, ...]) -> bool:
+def contains_phrase(words: tuple[str, ...], pattern: tuple[str, ...]) -> bool:
+    """Whether the stemmed `pattern` occurs in `words` as consecutive words."""
     n = len(pattern)
     return any(words[i : i + n] == pattern for i in range(len(words) - n + 1))
 

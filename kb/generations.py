@@ -27,6 +27,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -34,7 +35,7 @@ from chromadb.api.models.Collection import Collection
 from pydantic import BaseModel
 
 from kb.bm25 import BM25Index, BM25Mismatch
-from kb.models import Passage
+from kb.models import DocumentMeta, Passage
 from kb.store import Store
 from steunwijs.settings import Settings
 
@@ -201,6 +202,11 @@ class Generation:
             sources=np.array([p.source for p in passages], dtype=object),
             eras=np.array([p.doc.era or "" for p in passages], dtype=object),
         )
+
+    @cached_property
+    def documents(self) -> list[DocumentMeta]:
+        """The documents of this generation, by file name (computed once: a generation never changes)."""
+        return [doc for _, doc in sorted({p.source: p.doc for p in self.passages}.items())]
 
     def passage(self, passage_id: str) -> Passage:
         return self.passages[self.bm25.position(passage_id)]

@@ -172,36 +172,57 @@ class KnowledgeBase:
         `sources` filters by document file name, `eras` by era; a filter value may be a part of
         the name ("004", "leersteundecreet").
         """
-        if not query or not query.strip():
-            raise EmptyQuery("The question is empty.")
-
-        def run(generation: Generation | None) -> list[Hit]:
-            if generation is None:
-                return []
-            nodes = self._retriever(generation, k, sources, eras).retrieve(query.strip())
-            return [
-                Hit(
-                    passage=generation.passage(n.node.node_id),
-                    score=float(n.score or 0.0),
-                    rank=rank,
-                    dense_score=n.node.metadata["dense_score"],
-                    bm25_score=n.node.metadata["bm25_score"],
-                )
-                for rank, n in enumerate(nodes, start=1)
-            ]
-
-        return self._with_generation(run)
+        self._check_query(query)
+        return self._with_generation(lambda generation: self._hits(generation, query, k, sources, eras))
 
     def scoped_search(self, query: str, k: int | None = None) -> list[Hit]:
         """`search`, fused with a search within the documents the question names (kb.scope).
 
         "Wat raadt het PWB-rapport aan?" names a document; its passages rise, others stay in reach.
+        Both searches run on one generation (and the question is embedded once, see Embedder).
         """
+        self._check_query(query)
         k = k or self.settings.top_k
-        documents = [info.doc for info in self.documents()]
-        return scoped_search(
-            query, documents, lambda sources: self.search(query, k, sources=sources), k, self.settings.rrf_k
-        )
+
+        def run(generation: Generation | None) -> list[Hit]:
+            if generation is None:
+                return []
+            return scoped_search(
+                query,
+                generation.documents,
+                lambda sources: self._hits(generation, query, k, sources, None),
+                k,
+                self.settings.rrf_k,
+            )
+
+        return self._with_generation(run)
+
+    @staticmethod
+    def _check_query(query: str) -> None:
+        if not query or not query.strip():
+            raise EmptyQuery("The question is empty.")
+
+    def _hits(
+        self,
+        generation: Generation | None,
+        query: str,
+        k: int | None,
+        sources: list[str] | None,
+        eras: list[str] | None,
+    ) -> list[Hit]:
+        if generation is None:
+            return []
+        nodes = self._retriever(generation, k, sources, eras).retrieve(query.strip())
+        return [
+            Hit(
+                passage=generation.passage(n.node.node_id),
+                score=float(n.score or 0.0),
+                rank=rank,
+                dense_score=n.node.metadata["dense_score"],
+                bm25_score=n.node.metadata["bm25_score"],
+            )
+            for rank, n in enumerate(nodes, start=1)
+        ]
 
     # --- browsing -------------------------------------------------------------------------------
     def documents(self) -> list[DocumentInfo]:

@@ -109,7 +109,7 @@ class HybridRetriever(BaseRetriever):
         if query_bundle.embedding is not None:
             embedding = np.asarray(query_bundle.embedding, dtype=np.float32)
         else:
-            embedding = self.embedder.embed_queries([query_bundle.query_str])[0]
+            embedding = self.embedder.embed_query(query_bundle.query_str)
         dense = self.dense(embedding, allowed)
         lexical = self.lexical(query_bundle.query_str, mask)
         dense_scores, bm25_scores = dict(dense), dict(lexical)

@@ -22,16 +22,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from kb.bm25 import fold, stem
+from kb.expansion import contains_phrase, phrase_stems
 from kb.models import DocumentMeta, Hit
 
 REFERENCES_FILE = Path(__file__).with_name("references.toml")
-_WORD = re.compile(r"\w+")
 _YEAR = re.compile(r"(?<!\d)(19[89]\d|20\d\d)(?!\d)")
-
-
-def _stems(text: str) -> tuple[str, ...]:
-    return tuple(stem(_WORD.findall(fold(text.replace("-", " ")))))
 
 
 @dataclass(frozen=True)
@@ -43,16 +38,11 @@ class Reference:
     contains: str
 
     def names(self, question_stems: tuple[str, ...]) -> bool:
-        return any(_occurs(phrase, question_stems) for phrase in self.phrases)
+        return any(contains_phrase(question_stems, phrase) for phrase in self.phrases)
 
     def means(self, doc: DocumentMeta) -> bool:
         value = getattr(doc, self.field)
         return value is not None and self.contains in str(value).lower()
-
-
-def _occurs(phrase: tuple[str, ...], words: tuple[str, ...]) -> bool:
-    n = len(phrase)
-    return n > 0 and any(words[i : i + n] == phrase for i in range(len(words) - n + 1))
 
 
 @lru_cache(maxsize=4)
@@ -64,7 +54,7 @@ def load_references(path: Path = REFERENCES_FILE) -> tuple[Reference, ...]:
         try:
             references.append(
                 Reference(
-                    phrases=tuple(_stems(p) for p in row["phrases"]),
+                    phrases=tuple(p for p in (phrase_stems(text) for text in row["phrases"]) if p),
                     field=str(row["field"]),
                     contains=str(row["contains"]).lower(),
                 )
@@ -78,7 +68,7 @@ def load_references(path: Path = REFERENCES_FILE) -> tuple[Reference, ...]:
 
 def named_documents(question: str, documents: list[DocumentMeta]) -> list[str]:
     """File names of the documents the question names, in corpus order (none: no scope)."""
-    words = _stems(question)
+    words = phrase_stems(question)
     references = [r for r in load_references() if r.names(words)]
     years = {int(y) for y in _YEAR.findall(question)}
     return [

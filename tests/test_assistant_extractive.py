@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.extractive import LRU, RELEVANCE_MARGIN, Candidate, select, usable
+from assistant.extractive import RELEVANCE_MARGIN, Candidate, select, usable
 from assistant.sentences import Sentence, split_sentences
 from assistant.terms import content_stems
+from kb.lru import LRU
 
 
 def only(text: str) -> Sentence:
