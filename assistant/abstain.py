@@ -1,7 +1,7 @@
 """Should the assistant say "dat staat niet in de documenten"? A small, calibrated decision.
 
-Retrieval always returns *something*, so "the best hit" is no proof of an answer. Three kinds of
-evidence together tell an answerable question from one the documents do not answer:
+Retrieval always returns *something*, so "the best hit" is no proof of an answer. Four kinds of
+evidence are measured to tell an answerable question from one the documents do not answer:
 
 - `sentence`: cosine of the question and the best sentence of the top passages (e5). An answer
   is a sentence; a question about something else finds only loosely related ones.
@@ -13,25 +13,28 @@ evidence together tell an answerable question from one the documents do not answ
 - `fused`: the reciprocal-rank score of the best hit: high when the dense and the BM25 retriever
   agree on it, low when each found something different.
 
-The decision: abstain when any of them is below its threshold (assistant/abstention.toml),
-thresholds tuned on the project's question sets by `python -m assistant.tune_abstention`.
+The decision: abstain when any of them is below its threshold (steunwijs/tables/abstention.toml),
+thresholds tuned on the training questions by `python -m evals.tune_abstention`. A threshold of 0
+switches its criterion off; the tuner does so when a criterion does not help on its questions
+(today `coverage` and `fused`, which the tuner measured and found of no use beside the others).
 """
 
 from __future__ import annotations
 
 import threading
-import tomllib
 import weakref
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
-from assistant.extractive import Candidate
+from pydantic import BaseModel, Field
+
+from assistant.ranking import Candidate
 from assistant.templates import phrase
-from assistant.terms import content_stems, query_terms
 from kb.knowledge_base import KnowledgeBase
-from kb.models import Hit
+from steunwijs.dutch.terms import content_stems, query_terms
+from steunwijs.resources import load_toml
+from steunwijs.types import Hit
 
-ABSTENTION_FILE = Path(__file__).with_name("abstention.toml")
+ABSTENTION_FILE = "abstention.toml"
 COVERAGE_PASSAGES = 3  # the passages whose words count for coverage
 
 
@@ -49,12 +52,20 @@ class Evidence:
         return asdict(self)
 
 
-@dataclass(frozen=True)
-class Thresholds:
-    min_sentence: float
-    min_coverage: float
-    min_known: float
-    min_fused: float
+class Thresholds(BaseModel, frozen=True):
+    """The minimum of each piece of evidence below which the assistant abstains (0: not checked)."""
+
+    min_sentence: float = Field(ge=0, description="Cosine of the question and its best sentence.")
+    min_coverage: float = Field(ge=0, le=1, description="Share of the question's content words in the top passages.")
+    min_known: float = Field(ge=0, le=1, description="Share of the question's content words anywhere in the corpus.")
+    min_fused: float = Field(ge=0, description="Fused score of the best hit.")
+
+
+class AbstentionTable(BaseModel):
+    """steunwijs/tables/abstention.toml: the thresholds and what the tuner measured with them."""
+
+    thresholds: Thresholds
+    measured: dict[str, str | int | float] = Field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -114,12 +125,6 @@ def decide(evidence: Evidence, thresholds: Thresholds) -> Decision:
     return Decision(False, None)
 
 
-def load_thresholds(path: Path = ABSTENTION_FILE) -> Thresholds:
-    """The tuned thresholds from assistant/abstention.toml."""
-    data = tomllib.loads(path.read_text(encoding="utf-8"))["thresholds"]
-    return Thresholds(
-        min_sentence=float(data["min_sentence"]),
-        min_coverage=float(data["min_coverage"]),
-        min_known=float(data["min_known"]),
-        min_fused=float(data["min_fused"]),
-    )
+def load_thresholds() -> Thresholds:
+    """The tuned thresholds from steunwijs/tables/abstention.toml."""
+    return load_toml("tables", ABSTENTION_FILE, AbstentionTable).thresholds

@@ -28,23 +28,30 @@ from functools import lru_cache
 from typing import Any
 
 from assistant import abstain, conversation
-from assistant.answerer import Answerer, AnswererUnavailable, AnswerRefused, Draft, QuestionRewriter
-from assistant.citations import MARKER, CitationError, check, drop_unknown_markers, markers
+from assistant.answerer import Answerer, AnswerRefused, Draft, QuestionRewriter
+from assistant.citations import (
+    MARKER,
+    CitationError,
+    check,
+    drop_unknown_markers,
+    markers,
+)
 from assistant.eras import era_note
-from assistant.extractive import Candidate, ExtractiveAnswerer, SentenceRanker, sentence_ranker
-from assistant.models import Answer, Citation
-from assistant.personas import UnknownPersona, check_persona
+from assistant.extractive import ExtractiveAnswerer
+from assistant.personas import check_persona
+from assistant.ranking import Candidate, SentenceRanker, sentence_ranker
 from assistant.templates import phrase
 from kb.knowledge_base import KnowledgeBase
-from kb.models import Hit
-from steunwijs.settings import PERSONAS, Settings, get_settings
+from steunwijs.errors import AnswererUnavailable, InputError
+from steunwijs.settings import Settings, get_settings
+from steunwijs.types import Answer, Citation, Hit
 
 RELATED_PASSAGES = 3  # closest passages shown as "mogelijk relevant" when abstaining
 _HAS_WORDS = re.compile(r"\w")
 
 
-class QuestionError(ValueError):
-    """A question the assistant cannot take (empty, no words, unknown persona); the text is Dutch."""
+class QuestionError(InputError):
+    """A question the assistant cannot take (empty, no words, unknown persona)."""
 
 
 @lru_cache(maxsize=4)
@@ -84,9 +91,9 @@ def prepare_question(question: str, settings: Settings) -> tuple[str, list[str]]
     """The question to answer and the notices about it; raises QuestionError for an unusable one."""
     text = question.strip() if question else ""
     if not text:
-        raise QuestionError(phrase("errors", "empty_question"))
+        raise QuestionError(phrase("errors", "empty_question"), "The question is empty.")
     if not _HAS_WORDS.search(text):
-        raise QuestionError(phrase("errors", "no_question_text", question=text))
+        raise QuestionError(phrase("errors", "no_question_text", question=text), f"The question has no words: {text!r}")
     notices: list[str] = []
     limit = settings.max_question_chars
     if len(text) > limit:
@@ -105,7 +112,7 @@ def _renumber(draft: Draft, hits: list[Hit]) -> tuple[str, list[Citation], list[
     for old, new in order.items():
         source = by_marker[old]
         passage = hits[source.hit - 1].passage
-        citations.append(Citation.of(new, passage, source.quote))
+        citations.append(Citation(n=new, passage=passage, quote=source.quote))
     return text, citations, removed
 
 
@@ -123,7 +130,7 @@ def _abstention_text(hits: list[Hit], ranked: list[Candidate]) -> tuple[str, lis
         passage, sentence = hits[index].passage, best_sentence[index].sentence
         item = phrase("abstain", "related_item", title=passage.doc.short_title, sentence=sentence.clean)
         lines.append(f"- {item} [{n}]")
-        citations.append(Citation.of(n, passage, sentence.text))
+        citations.append(Citation(n=n, passage=passage, quote=sentence.text))
     return "\n".join(lines), citations
 
 
@@ -157,26 +164,61 @@ def retrieve(
     return Retrieval(query, hits, ranked, evidence)
 
 
-def _compose(
+def _checked(draft: Draft, hits: list[Hit], answerer_name: str, base: dict[str, Any]) -> Answer | None:
+    """The checked answer of a draft; None when the answerer itself found nothing to say."""
+    if draft.abstained:
+        return None
+    result = _finish(draft, hits, answerer_name, base)
+    check(result)
+    return result
+
+
+def _drafted(
     answerer: Answerer,
-    fallback: ExtractiveAnswerer,
-    question: str,
+    extractive: ExtractiveAnswerer,
+    query: str,
     hits: list[Hit],
-    persona: str,
+    base: dict[str, Any],
     on_text: Callable[[str], None] | None,
-    notices: list[str],
-) -> tuple[Draft, str]:
-    """The answerer's draft, or the extractive one when the LLM is unavailable."""
-    if answerer is fallback:
-        return fallback.compose(question, hits, persona, on_text), fallback.name
+) -> Answer | None:
+    """The answerer's checked answer; an LLM that is unavailable, refused or uncited yields to quotes.
+
+    The extractive answerer only quotes the documents, so a failed check of its draft is a bug and
+    propagates; the LLM's failures become notices (in `base["notices"]`) and the extractive answer.
+    """
+    persona, notices = base["persona"], base["notices"]
+    if answerer is not extractive:
+        try:
+            return _checked(answerer.compose(query, hits, persona, on_text), hits, answerer.name, base)
+        except AnswerRefused as error:
+            notices.extend(error.notices)
+            notices.append(phrase("notices", "llm_refused", reason=error.nl))
+        except AnswererUnavailable as error:
+            notices.append(phrase("notices", "llm_fallback", reason=error.nl))
+        except CitationError as error:
+            notices.append(phrase("notices", "llm_uncited", reason=error.en))
+    return _checked(extractive.compose(query, hits, persona, on_text), hits, extractive.name, base)
+
+
+def _abstention(
+    hits: list[Hit], ranked: list[Candidate], reason: str | None, answerer_name: str, base: dict[str, Any]
+) -> Answer:
+    """The honest refusal, with the closest passages as "mogelijk relevant"."""
+    text, citations = _abstention_text(hits, ranked)
+    result = Answer(**base, text=text, citations=citations, abstained=True, abstain_reason=reason, answerer=answerer_name)
+    check(result)
+    return result
+
+
+def _choose_answerer(settings: Settings, extractive: ExtractiveAnswerer, notices: list[str]) -> Answerer:
+    """The LLM when one is configured and reachable, else the extractive answerer (with a notice why)."""
+    if settings.answerer != "llm":
+        return extractive
     try:
-        return answerer.compose(question, hits, persona, on_text), answerer.name
-    except AnswerRefused as error:
-        notices.extend(error.notices)
-        notices.append(phrase("notices", "llm_refused", reason=str(error)))
+        return _llm_answerer(settings)
     except AnswererUnavailable as error:
-        notices.append(phrase("notices", "llm_fallback", reason=str(error)))
-    return fallback.compose(question, hits, persona, on_text), fallback.name
+        notices.append(phrase("notices", "llm_fallback", reason=error.nl))
+        return extractive
 
 
 def _run(
@@ -189,24 +231,16 @@ def _run(
 ) -> Answer:
     clock = _Clock()
     settings = settings or get_settings()
-    try:
-        check_persona(persona)
-    except UnknownPersona as error:
-        raise QuestionError(phrase("errors", "unknown_persona", persona=persona, choices=", ".join(PERSONAS))) from error
+    check_persona(persona)
     text, notices = prepare_question(question, settings)
     kb = kb or default_knowledge_base(settings)
     extractive = ExtractiveAnswerer(sentence_ranker(kb.embedder))
-    answerer: Answerer = extractive
-    if settings.answerer == "llm":
-        try:
-            answerer = _llm_answerer(settings)
-        except AnswererUnavailable as error:
-            notices.append(phrase("notices", "llm_fallback", reason=str(error)))
+    answerer = _choose_answerer(settings, extractive, notices)
     clock.lap("prepare")
 
     rewriter = answerer if isinstance(answerer, QuestionRewriter) else None
     found = retrieve(text, history, kb, extractive.ranker, rewriter, clock)
-    query, hits, ranked = found.query, found.hits, found.ranked
+    query, hits = found.query, found.hits
     decision = (
         abstain.Decision(True, phrase("abstain", "reason_no_hits"))
         if not hits
@@ -223,38 +257,13 @@ def _run(
         "retrieved": hits,
         "notices": notices,
     }
-    if not decision.abstain:
-        draft, used = _compose(answerer, extractive, query, hits, persona, on_text, notices)
-        clock.lap("compose")
-        result = None if draft.abstained else _finish(draft, hits, used, base)
-        if result is not None:
-            try:
-                check(result)
-            except CitationError as error:
-                if used == extractive.name:
-                    raise  # the extractive answerer only quotes: a failure here is a bug
-                notices.append(phrase("notices", "llm_uncited", reason=str(error)))
-                draft = extractive.compose(query, hits, persona, on_text)
-                result = None if draft.abstained else _finish(draft, hits, extractive.name, base)
-                if result is not None:
-                    check(result)
-        clock.lap("check")
-        if result is not None:
-            result.timings = clock.total()
-            return result
-        decision = abstain.Decision(True, phrase("abstain", "reason_answerer"))
-    abstained_text, citations = _abstention_text(hits, ranked)
-    if on_text is not None:
-        on_text(abstained_text)
-    result = Answer(
-        **base,
-        text=abstained_text,
-        citations=citations,
-        abstained=True,
-        abstain_reason=decision.reason,
-        answerer=answerer.name,
-    )
-    check(result)
+    result = None if decision.abstain else _drafted(answerer, extractive, query, hits, base, on_text)
+    clock.lap("compose")
+    if result is None:
+        reason = decision.reason if decision.abstain else phrase("abstain", "reason_answerer")
+        result = _abstention(hits, found.ranked, reason, answerer.name, base)
+        if on_text is not None:
+            on_text(result.text)
     clock.lap("check")
     result.timings = clock.total()
     return result

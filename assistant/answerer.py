@@ -13,15 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
-from kb.models import Hit
-
-
-class AnswererUnavailable(RuntimeError):
-    """The answerer cannot answer now (LLM endpoint down, timed out, not configured).
-
-    `assistant.answer` catches exactly this to fall back to the extractive answerer with a notice;
-    any other exception is a bug and propagates.
-    """
+from steunwijs.errors import AnswererUnavailable
+from steunwijs.types import Hit
 
 
 class AnswerRefused(AnswererUnavailable):
@@ -31,8 +24,8 @@ class AnswerRefused(AnswererUnavailable):
     can still show why the model's reply was not used.
     """
 
-    def __init__(self, reason: str, notices: list[str] | None = None) -> None:
-        super().__init__(reason)
+    def __init__(self, nl: str, en: str, notices: list[str] | None = None) -> None:
+        super().__init__(nl, en)
         self.notices = list(notices or [])
 
 
@@ -58,15 +51,6 @@ class Draft:
     citations: list[DraftCitation] = field(default_factory=list)
     abstained: bool = False
     notices: list[str] = field(default_factory=list)  # for the user (e.g. LLM sentences dropped); go to Answer.notices
-
-    @classmethod
-    def from_hit_markers(cls, text: str, quotes: dict[int, str], abstained: bool = False) -> Draft:
-        """A draft whose markers are hit numbers themselves (``[3]`` = the third hit), as an LLM writes them."""
-        return cls(
-            text=text,
-            citations=[DraftCitation(n=n, hit=n, quote=q) for n, q in sorted(quotes.items())],
-            abstained=abstained,
-        )
 
 
 @runtime_checkable

@@ -16,30 +16,26 @@ from __future__ import annotations
 
 import re
 
-from assistant.models import Answer
-from assistant.sentences import split_sentences
 from assistant.templates import phrase
-from assistant.terms import content_stems, covers
+from steunwijs.dutch.patterns import collapse_ws
+from steunwijs.dutch.sentences import split_sentences
+from steunwijs.dutch.terms import content_stems, covers
+from steunwijs.errors import SteunwijsError
+from steunwijs.types import Answer
 
 MARKER = re.compile(r"\[(\d+)\]")
-_WS = re.compile(r"\s+")
 _LIST_PREFIX = re.compile(r"^(?:>\s*)?(?:[-*+]\s+(?:\[[ xX]\]\s+)?|\d+[.)]\s+)")
 _HEADING = re.compile(r"^(?:#{1,6}\s.*|\*\*[^*]+\*\*)$")
 _TRAILING = re.compile(r"(?:\s*\[\d+\])+\s*$")
 _CLOSERS = "’”'\")]»*_ "
 
 
-class CitationError(ValueError):
+class CitationError(SteunwijsError):
     """An answer whose markers, citations or quotes do not hold; `problems` lists each one."""
 
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
-        super().__init__("; ".join(problems))
-
-
-def normalize_ws(text: str) -> str:
-    """Runs of whitespace as one space, trimmed: how quotes and passages are compared."""
-    return _WS.sub(" ", text).strip()
+        super().__init__("Het antwoord haalde de controle van zijn bronnen niet.", "; ".join(problems))
 
 
 def markers(text: str) -> list[int]:
@@ -125,10 +121,10 @@ def check(answer: Answer) -> None:
             problems.append(f"citation [{c.n}] is not used in the text")
         if (c.source, tuple(c.lines), c.text) not in retrieved:
             problems.append(f"citation [{c.n}] ({c.source}, lines {c.lines[0]}-{c.lines[1]}) was not retrieved")
-        quote = normalize_ws(c.quote)
+        quote = collapse_ws(c.quote)
         if not quote:
             problems.append(f"citation [{c.n}] has an empty quote")
-        elif quote not in normalize_ws(c.text):
+        elif quote not in collapse_ws(c.text):
             problems.append(f"quote of [{c.n}] does not occur in its passage: {c.quote[:80]!r}")
     for sentence in statements(answer.text, answer.abstained):
         problems.append(f"statement without a marker: {sentence[:80]!r}")

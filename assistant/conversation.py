@@ -21,9 +21,14 @@ rules when it is unavailable.
 
 from __future__ import annotations
 
-from assistant import actors
-from assistant.answerer import AnswererUnavailable, QuestionRewriter
-from assistant.terms import content_stems, content_words, tokens
+import logging
+
+from assistant.answerer import QuestionRewriter
+from steunwijs.dutch import actors
+from steunwijs.dutch.terms import content_stems, content_words, tokens
+from steunwijs.errors import AnswererUnavailable
+
+log = logging.getLogger(__name__)
 
 # First words that mark a question as continuing the previous one.
 _CUE_WORDS = frozenset("en ook maar dus daarbij daarnaast verder bovendien idem geldt gelden".split())
@@ -190,7 +195,8 @@ def rewrite(
     if llm is not None:
         try:
             rewritten = llm.rewrite(question, history).strip()
-        except AnswererUnavailable:
+        except AnswererUnavailable as error:
+            log.warning("LLM rewrite of a follow-up failed (%s); the rules rewrite it", error.en)
             rewritten = ""
         if rewritten:
             return rewritten

@@ -8,52 +8,45 @@ Regimes and wording are data in prompts/eras.toml.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
-from assistant.models import Citation
-from kb.models import DocumentMeta
-from steunwijs.settings import PROJECT_ROOT
+from pydantic import BaseModel, Field
 
-ERAS_FILE = PROJECT_ROOT / "prompts" / "eras.toml"
+from steunwijs.resources import load_toml
+from steunwijs.types import Citation, DocumentMeta
+
+ERAS_FILE = "eras.toml"
 
 
-@dataclass(frozen=True)
-class Regime:
-    key: str
+class Regime(BaseModel, frozen=True):
+    """One support system: how documents name it, its period and how answers name it."""
+
+    key: str = ""
     name: str
     period: str
     tag: str
     current: bool
-    match: tuple[str, ...]
+    match: tuple[str, ...] = Field(description="Text in a document's era that names this regime.")
     first_year: int
     last_year: int
 
 
-@lru_cache(maxsize=1)
-def _config() -> dict[str, Any]:
-    return tomllib.loads(ERAS_FILE.read_text(encoding="utf-8"))
+class EraTable(BaseModel):
+    """prompts/eras.toml: the regimes, oldest first, and the wording of tags and notes."""
+
+    regimes: dict[str, Regime]
+    text: dict[str, str]
+
+
+def _config() -> EraTable:
+    return load_toml("prompts", ERAS_FILE, EraTable)
 
 
 @lru_cache(maxsize=1)
 def regimes() -> tuple[Regime, ...]:
     """The regimes of prompts/eras.toml, oldest first."""
-    return tuple(
-        Regime(
-            key=key,
-            name=r["name"],
-            period=r["period"],
-            tag=r["tag"],
-            current=bool(r["current"]),
-            match=tuple(r["match"]),
-            first_year=int(r["first_year"]),
-            last_year=int(r["last_year"]),
-        )
-        for key, r in _config()["regimes"].items()
-    )
+    return tuple(r.model_copy(update={"key": key}) for key, r in _config().regimes.items())
 
 
 def regime_of(era: str | None, year: int | None) -> Regime | None:
@@ -70,18 +63,12 @@ def regime_of(era: str | None, year: int | None) -> Regime | None:
     return None
 
 
-def is_outdated(doc: DocumentMeta) -> bool:
-    """True when the document belongs to a regime that no longer applies."""
-    regime = regime_of(doc.era, doc.year)
-    return regime is not None and not regime.current
-
-
 def bullet_tag(doc: DocumentMeta) -> str:
     """The tag in front of a sentence from an older regime ("*Ondersteuningsmodel (2019):*"), else ""."""
     regime = regime_of(doc.era, doc.year)
     if regime is None or regime.current:
         return ""
-    text = _config()["text"]
+    text = _config().text
     if doc.year is not None:
         return text["tag_with_year"].format(tag=regime.tag, year=doc.year)
     return text["tag"].format(tag=regime.tag)
@@ -97,7 +84,7 @@ def era_note(citations: Sequence[Citation]) -> str | None:
     It carries the markers it speaks about, so it is itself a cited statement. None when every
     citation belongs to the current regime (or to none known).
     """
-    text = _config()["text"]
+    text = _config().text
     by_regime: dict[str, list[int]] = {}
     for c in citations:
         regime = regime_of(c.era, c.year)

@@ -12,16 +12,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
-from assistant import actors
-from assistant.templates import answer_templates
+from assistant.templates import PersonaStyle, phrase, wording
+from steunwijs.dutch import actors
+from steunwijs.errors import InputError
 from steunwijs.settings import PERSONAS
 
 _GENERAL_GROUP = "Algemeen"
 
 
-class UnknownPersona(ValueError):
+class UnknownPersona(InputError):
     """A persona that prompts/answers.toml does not describe."""
 
 
@@ -33,10 +33,14 @@ class Item:
     actor: str | None = None
 
 
-def _persona(persona: str) -> dict[str, Any]:
-    configured = answer_templates()["personas"]
+def _persona(persona: str) -> PersonaStyle:
+    configured = wording().personas
     if persona not in configured or persona not in PERSONAS:
-        raise UnknownPersona(persona)
+        choices = ", ".join(PERSONAS)
+        raise UnknownPersona(
+            phrase("errors", "unknown_persona", persona=persona, choices=choices),
+            f"Unknown persona {persona!r}; choose one of {choices}.",
+        )
     return configured[persona]
 
 
@@ -47,10 +51,8 @@ def check_persona(persona: str) -> None:
 
 @lru_cache(maxsize=1)
 def _type_patterns() -> tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]:
-    types = answer_templates()["question_types"]
-    return tuple(
-        (name, tuple(re.compile(p) for p in types["patterns"][name])) for name in types["order"]
-    )
+    types = wording().question_types
+    return tuple((name, tuple(re.compile(p) for p in types.patterns[name])) for name in types.order)
 
 
 def question_type(question: str) -> str:
@@ -59,14 +61,13 @@ def question_type(question: str) -> str:
     for name, patterns in _type_patterns():
         if any(p.search(lowered) for p in patterns):
             return name
-    return str(answer_templates()["question_types"]["fallback"])
+    return wording().question_types.fallback
 
 
 def groups_by_actor(persona: str, qtype: str) -> bool:
     """Whether the points are grouped per actor: role questions always, the directie's framed ones too."""
-    types = answer_templates()["question_types"]
-    framed = qtype in types["framed"]
-    return qtype in types["grouped"] or (framed and bool(_persona(persona)["group_by_actor"]))
+    types = wording().question_types
+    return qtype in types.grouped or (qtype in types.framed and _persona(persona).group_by_actor)
 
 
 def _list_prefix(style: str, number: int) -> str:
@@ -80,12 +81,12 @@ def _list_prefix(style: str, number: int) -> str:
 def render(persona: str, qtype: str, items: list[Item]) -> list[str]:
     """The answer's Markdown lines: title (framed types), lead line, the points, discussion questions."""
     config = _persona(persona)
-    framed = qtype in answer_templates()["question_types"]["framed"]
-    style = config["list"] if framed else "bullet"
+    framed = qtype in wording().question_types.framed
+    style = config.list if framed else "bullet"
     lines: list[str] = []
     if framed:
-        lines.append(f"### {config['title']}")
-    lines.append(config["lead"][qtype])
+        lines.append(f"### {config.title}")
+    lines.append(config.lead[qtype])
     lines.append("")
     groups: dict[str | None, list[Item]] = {}
     for item in items:
@@ -103,9 +104,9 @@ def render(persona: str, qtype: str, items: list[Item]) -> list[str]:
     else:
         lines += [_list_prefix(style, i) + item.text for i, item in enumerate(items, 1)]
         lines.append("")
-    questions = config.get("discussion", {}).get(qtype, [])
-    if questions:
-        lines.append(config["discussion_lead"])
+    questions = config.discussion.get(qtype, [])
+    if questions and config.discussion_lead:
+        lines.append(config.discussion_lead)
         lines += [f"- {q}" for q in questions]
     while lines and not lines[-1]:
         lines.pop()

@@ -19,9 +19,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant import actors
-from assistant.templates import answer_templates
-from assistant.terms import content_stems, content_words
+from assistant.templates import wording
+from steunwijs.dutch import actors
+from steunwijs.dutch.terms import content_stems, content_words
 
 _NUMBER = re.compile(r"(?<![\w/])\d+(?:[.,]\d+)*(?:-\d+)?(?:\s?%)?(?![\w/])")
 _MIN_WORD = 7  # shorter words make a blank anyone can guess from the grammar
@@ -36,7 +36,7 @@ class Cloze:
 
 
 def _templates() -> dict[str, str]:
-    return answer_templates()["quiz"]
+    return wording().quiz
 
 
 def _blank(text: str, start: int, end: int) -> Cloze:

@@ -121,7 +121,7 @@ def main() -> None:
         env = os.environ | {"STEUNWIJS_DATA_DIR": str(settings.data_dir), "STEUNWIJS_CORPUS_DIR": str(corpus)}
         started = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-m", "steunwijs.cli", "ingest"], cwd=PROJECT_ROOT, env=env, check=True, capture_output=True
+            [sys.executable, "-m", "cli.main", "ingest"], cwd=PROJECT_ROOT, env=env, check=True, capture_output=True
         )
         figures["noop_reingest_cli_seconds"] = round(time.perf_counter() - started, 2)
 

@@ -11,11 +11,17 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+)
 
 from assistant.answer import answer
 from evals.baseline import DESCRIPTION as BASELINE_DESCRIPTION
@@ -154,7 +160,7 @@ def run_eval(
     progress to a caller that is not a terminal, such as the web app's eval button; the terminal
     gets a progress bar either way.
     """
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     questions = load_sets([Path(p) for p in set_paths])
     added: list[str] = []
     if ids is not None:
@@ -199,7 +205,7 @@ def run_eval(
 
     run = {
         "started": started.isoformat(timespec="seconds"),
-        "seconds": round((datetime.now(timezone.utc) - started).total_seconds(), 1),
+        "seconds": round((datetime.now(UTC) - started).total_seconds(), 1),
         "sets": [str(p) for p in set_paths],
         "questions": len(questions),
         "selected_ids": list(ids) if ids is not None else None,

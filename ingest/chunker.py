@@ -15,9 +15,9 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from llama_index.core.node_parser import SentenceSplitter
 from llama_index.core.node_parser.text.utils import split_by_sentence_tokenizer_internal
@@ -27,7 +27,7 @@ from nltk.tokenize.punkt import PunktTokenizer
 from ingest.clean import Block, BlockKind, Vocabulary, clean_document
 from ingest.readers import SourceText, UnreadableDocument, read_document
 from ingest.structure import PageLayout, SectionPath, page_layout
-from kb.models import DocumentMeta, Passage
+from steunwijs.types import DocumentMeta, Passage
 
 CountTokens = Callable[[str], int]
 _FOOTNOTE_MARK = re.compile(r"\[\d{1,2}\]")
@@ -228,7 +228,7 @@ def _passage_id(source: str, text: str, seen: set[str]) -> str:
     """Hash of document and text; a repeated text in the same document gets its occurrence number."""
     occurrence = 0
     while True:
-        digest = hashlib.sha256(f"{source}\n{occurrence}\n{text}".encode("utf-8")).hexdigest()[:32]
+        digest = hashlib.sha256(f"{source}\n{occurrence}\n{text}".encode()).hexdigest()[:32]
         if digest not in seen:
             seen.add(digest)
             return digest

@@ -23,13 +23,20 @@ import re
 import statistics
 from bisect import bisect_left
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Iterable, Literal
+from typing import Literal
 
 from ingest.readers import SourceText, UnreadableDocument, read_document
-from ingest.structure import Heading, HeadingKind, classify_heading, continues_heading, ends_sentence
+from ingest.structure import (
+    Heading,
+    HeadingKind,
+    classify_heading,
+    continues_heading,
+    ends_sentence,
+)
 
 log = logging.getLogger(__name__)
 

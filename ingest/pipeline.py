@@ -62,9 +62,9 @@ from kb.generations import (
     publish,
     read_pointer,
 )
-from kb.models import DocumentMeta, Passage
 from kb.store import Store, StoredRecord
 from steunwijs.settings import Settings
+from steunwijs.types import DocumentMeta, Passage
 
 if TYPE_CHECKING:
     from ingest.clean import Vocabulary

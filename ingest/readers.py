@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import docx
 from bs4 import BeautifulSoup, FeatureNotFound

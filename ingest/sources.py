@@ -16,9 +16,14 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from ingest.clean import BlockKind, Vocabulary, clean_document
-from ingest.readers import SUPPORTED_SUFFIXES, SourceText, UnreadableDocument, read_document
+from ingest.readers import (
+    SUPPORTED_SUFFIXES,
+    SourceText,
+    UnreadableDocument,
+    read_document,
+)
 from ingest.structure import page_layout
-from kb.models import DocumentMeta
+from steunwijs.types import DocumentMeta
 
 SOURCES_FILE = "sources.toml"
 _SHORT_TITLE_CHARS = 40

@@ -4,11 +4,8 @@ Why BM25 next to the dense model: the documents are full of exact terms that a s
 embedding blurs (acronyms such as IAC, GC-verslag, BVH1, type 9; numbers; names of nets). BM25 finds
 those by their words; the dense side finds paraphrases. Reciprocal rank fusion combines both.
 
-Text analysis (`analyze`) is shared by indexing and querying, so both sides see the same terms:
-lower case, accents folded (users type "zorgcoordinator" and "continuum"; the documents write
-"zorgcoördinator", "zorgcontinuüm"), words of two or more letters/digits, Dutch stopwords and a few
-question words removed, then the Snowball Dutch stemmer (PyStemmer), so "leerondersteuners" and
-"leerondersteuner" meet.
+Text analysis (`steunwijs.dutch.analysis.analyze`) is shared by indexing and querying, so both
+sides see the same terms.
 
 The index is saved into a generation folder together with the passage ids in index order
 (`ids.json`) and a fingerprint of the text analysis (`analyzer.json`); `load` refuses an index whose
@@ -18,66 +15,21 @@ analysis than the queries now get, so the halves can never silently disagree (th
 
 from __future__ import annotations
 
-import hashlib
-import inspect
 import json
-import re
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
 import bm25s
 import numpy as np
-import Stemmer
-from bm25s.stopwords import STOPWORDS_DUTCH
+
+from steunwijs.dutch.analysis import analyze, analyzer_fingerprint
 
 IDS_FILE = "ids.json"
 ANALYZER_FILE = "analyzer.json"
 
-# Question words that BM25 would otherwise count as content: they are in nearly every question and
-# carry nothing about which passage answers it.
-_QUESTION_WORDS = frozenset(
-    "welke welk waarom wanneer waar wat hoe wie doet mag mogen moeten kunnen zouden graag eigenlijk precies "
-    "iemand bestaat gebeurt iets juist ervan erover hierover daarover".split()
-)
-_STOPWORDS = frozenset(STOPWORDS_DUTCH) | _QUESTION_WORDS
-# Words of two or more characters, and single digits ("fase 2", "type 9", "4 en 5").
-_WORD = re.compile(r"\w\w+|\d")
-_STEMMER = Stemmer.Stemmer("dutch")
-_LONG_VOWEL = re.compile(r"([aeou])\1([^aeiouy])$")
-
 
 class BM25Mismatch(RuntimeError):
     """A saved BM25 index does not belong to the collection it is loaded for."""
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: the form in which users' and documents' words are compared."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def stem(words: list[str]) -> list[str]:
-    """Snowball Dutch stems with a long final vowel made short.
-
-    The Snowball Dutch stemmer restores the long vowel of an open syllable ("verslagen" ->
-    "verslaag", "maatregelen" -> "maatregeel") but leaves the singular alone ("verslag",
-    "maatregel"), so singular and plural would never meet. Shortening the vowel in every stem maps
-    both forms to one term; the rare words that become equal ("maan", "man") cost little here.
-    """
-    return [_LONG_VOWEL.sub(r"\1\2", s) for s in _STEMMER.stemWords(words)]
-
-
-def analyze(text: str) -> list[str]:
-    """The terms BM25 indexes and searches for: folded, tokenised, stopwords out, stemmed."""
-    return stem([w for w in _WORD.findall(fold(text)) if w not in _STOPWORDS])
-
-
-def analyzer_fingerprint() -> str:
-    """Changes whenever the text analysis changes, so an index built with the old one is rebuilt."""
-    parts = [_WORD.pattern, _LONG_VOWEL.pattern, "dutch", *sorted(_STOPWORDS)]
-    parts += [inspect.getsource(f) for f in (fold, stem, analyze)]
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 class BM25Index:

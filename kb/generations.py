@@ -35,9 +35,9 @@ from chromadb.api.models.Collection import Collection
 from pydantic import BaseModel
 
 from kb.bm25 import BM25Index, BM25Mismatch
-from kb.models import DocumentMeta, Passage
 from kb.store import Store
 from steunwijs.settings import Settings
+from steunwijs.types import DocumentMeta, Passage
 
 log = logging.getLogger(__name__)
 

@@ -18,29 +18,31 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
-from kb.expansion import default_expander
 from kb.generations import Generation, Layout, Pointer, model_id, read_pointer
-from kb.models import DocumentInfo, Hit, Passage
 from kb.retriever import HybridRetriever
 from kb.scope import scoped_search
 from kb.store import NotFoundError, Store
+from steunwijs.dutch.synonyms import default_expander
+from steunwijs.errors import ConfigurationError, InputError
 from steunwijs.settings import Settings
+from steunwijs.types import DocumentInfo, Hit, Passage
 
 if TYPE_CHECKING:
     from kb.embeddings import Embedder
 
 T = TypeVar("T")
+_DUTCH = {"document": "document", "era": "periode"}
 
 
-class EmptyQuery(ValueError):
+class EmptyQuery(InputError):
     """The question is empty or only whitespace."""
 
 
-class UnknownFilter(ValueError):
+class UnknownFilter(InputError):
     """A document or era filter matches nothing in the knowledge base."""
 
 
-class ModelMismatch(RuntimeError):
+class ModelMismatch(ConfigurationError):
     """The index was built with another embedding model than the one configured now."""
 
 
@@ -75,7 +77,9 @@ class KnowledgeBase:
     def embedder(self) -> Embedder:
         """The embedding model (loaded on first use; raises EmbeddingModelMissing without it)."""
         if self._embedder is None:
-            from kb.embeddings import get_embedder  # torch: imported only when a search needs it
+            from kb.embeddings import (
+                get_embedder,  # torch: imported only when a search needs it
+            )
 
             self._embedder = get_embedder(self.settings)
         return self._embedder
@@ -118,8 +122,10 @@ class KnowledgeBase:
         configured = model_id(self.settings)
         if pointer.model != configured:
             raise ModelMismatch(
+                f"De kennisbank is gebouwd met het model {pointer.model!r}, maar {configured!r} is ingesteld."
+                " Voer `steunwijs ingest` uit om ze opnieuw op te bouwen met het ingestelde model.",
                 f"The index was built with the embedding model {pointer.model!r}, but {configured!r} is "
-                "configured. Run `steunwijs ingest` to rebuild the index with the configured model."
+                "configured. Run `steunwijs ingest` to rebuild the index with the configured model.",
             )
 
     def _resolve(self, wanted: list[str] | None, known: set[str], what: str) -> list[str] | None:
@@ -131,7 +137,11 @@ class KnowledgeBase:
             exact = [k for k in known if k.lower() == value.lower()]
             matches = exact or sorted(k for k in known if value.lower() in k.lower())
             if not matches:
-                raise UnknownFilter(f"No {what} matches {value!r}. Known: {', '.join(sorted(known))}")
+                known_list = ", ".join(sorted(known))
+                raise UnknownFilter(
+                    f"Geen {_DUTCH[what]} past bij {value!r}. Bekend: {known_list}",
+                    f"No {what} matches {value!r}. Known: {known_list}",
+                )
             resolved.extend(m for m in matches if m not in resolved)
         return resolved
 
@@ -200,7 +210,7 @@ class KnowledgeBase:
     @staticmethod
     def _check_query(query: str) -> None:
         if not query or not query.strip():
-            raise EmptyQuery("The question is empty.")
+            raise EmptyQuery("De vraag is leeg.", "The question is empty.")
 
     def _hits(
         self,
@@ -245,7 +255,9 @@ class KnowledgeBase:
         generation = self._current()
         found = [p for p in generation.passages if p.source == source] if generation else []
         if not found:
-            raise UnknownFilter(f"No document {source!r} in the knowledge base.")
+            raise UnknownFilter(
+                f"Het document {source!r} staat niet in de kennisbank.", f"No document {source!r} in the knowledge base."
+            )
         return sorted(found, key=lambda p: p.lines)
 
     def info(self) -> StoreInfo:

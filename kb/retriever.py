@@ -14,7 +14,7 @@ still a llama-index `BaseRetriever`, so llama-index components can use it as is.
 
 Filters (documents, eras) apply on both sides: a Chroma `where` on the dense query and a weight
 mask inside the BM25 scoring, so filtering never just trims a list that was cut off earlier.
-The dense query is the user's question; only BM25 gets the expansion (see kb/expansion.py).
+The dense query is the user's question; only BM25 gets the expansion (see steunwijs/dutch/synonyms.py).
 """
 
 from __future__ import annotations
@@ -26,10 +26,10 @@ import numpy as np
 from llama_index.core.retrievers import BaseRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
-from kb.bm25 import analyze
-from kb.expansion import Expander
 from kb.generations import Generation
 from kb.store import Store, flat_metadata
+from steunwijs.dutch.analysis import analyze
+from steunwijs.dutch.synonyms import Expander
 
 if TYPE_CHECKING:
     from kb.embeddings import Embedder

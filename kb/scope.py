@@ -16,16 +16,17 @@ another, and a reference can be wrong).
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-from kb.expansion import contains_phrase, phrase_stems
-from kb.models import DocumentMeta, Hit
+from pydantic import BaseModel, Field, field_validator
 
-REFERENCES_FILE = Path(__file__).with_name("references.toml")
+from steunwijs.dutch.synonyms import contains_phrase, phrase_stems
+from steunwijs.resources import load_toml
+from steunwijs.types import DocumentMeta, Hit
+
+REFERENCES_FILE = "references.toml"
 _YEAR = re.compile(r"(?<!\d)(19[89]\d|20\d\d)(?!\d)")
 
 
@@ -45,25 +46,39 @@ class Reference:
         return value is not None and self.contains in str(value).lower()
 
 
-@lru_cache(maxsize=4)
-def load_references(path: Path = REFERENCES_FILE) -> tuple[Reference, ...]:
-    """The reference table; a malformed row is reported with the file it is in."""
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    references = []
-    for number, row in enumerate(data.get("reference", []), start=1):
-        try:
-            references.append(
-                Reference(
-                    phrases=tuple(p for p in (phrase_stems(text) for text in row["phrases"]) if p),
-                    field=str(row["field"]),
-                    contains=str(row["contains"]).lower(),
-                )
-            )
-        except (KeyError, TypeError) as error:
-            raise ValueError(f"{path}: reference {number} needs phrases, field and contains ({error})") from error
-        if references[-1].field not in DocumentMeta.model_fields:
-            raise ValueError(f"{path}: reference {number} names no DocumentMeta field: {references[-1].field!r}")
-    return tuple(references)
+class ReferenceRow(BaseModel):
+    """One ``[[reference]]`` of steunwijs/tables/references.toml."""
+
+    phrases: list[str] = Field(min_length=1, description="How users name the document(s).")
+    field: str = Field(description="The DocumentMeta field that tells which documents are meant.")
+    contains: str = Field(description="Text that field contains for the documents meant (case-insensitive).")
+
+    @field_validator("field")
+    @classmethod
+    def _known_field(cls, value: str) -> str:
+        if value not in DocumentMeta.model_fields:
+            raise ValueError(f"names no DocumentMeta field: {value!r}")
+        return value
+
+
+class ReferenceTable(BaseModel):
+    """steunwijs/tables/references.toml: how users name documents."""
+
+    reference: list[ReferenceRow] = []
+
+
+@lru_cache(maxsize=1)
+def load_references() -> tuple[Reference, ...]:
+    """The reference table, stemmed for matching (a malformed row fails with the file's name)."""
+    table = load_toml("tables", REFERENCES_FILE, ReferenceTable)
+    return tuple(
+        Reference(
+            phrases=tuple(p for p in (phrase_stems(text) for text in row.phrases) if p),
+            field=row.field,
+            contains=row.contains.lower(),
+        )
+        for row in table.reference
+    )
 
 
 def named_documents(question: str, documents: list[DocumentMeta]) -> list[str]:

@@ -32,14 +32,17 @@ from chromadb.api.models.Collection import Collection
 from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import NotFoundError
 
-from kb.models import DocumentMeta, Passage
+from steunwijs.errors import ConfigurationError, StoreUnavailable
 from steunwijs.settings import Settings
+from steunwijs.types import DocumentMeta, Passage
 
 __all__ = ["NotFoundError", "ServerAddress", "Store", "StoreUnavailable", "StoredRecord", "flat_metadata"]
 
 
-class StoreUnavailable(RuntimeError):
-    """The Chroma server cannot be reached (not started, wrong URL, or lost during a call)."""
+def _unreachable(url: str | None, error: Exception) -> StoreUnavailable:
+    return StoreUnavailable(
+        f"De Chroma-server op {url} is niet bereikbaar: {error}", f"Chroma server at {url} is not reachable: {error}"
+    )
 
 
 @dataclass(frozen=True)
@@ -53,9 +56,15 @@ class ServerAddress:
         """`http://host:port` / `https://host` -> address; the default port follows the scheme."""
         parts = urlsplit(url if "://" in url else f"http://{url}")
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"Not a Chroma server URL: {url!r} (expected e.g. http://127.0.0.1:8000)")
+            raise ConfigurationError(
+                f"Geen adres van een Chroma-server: {url!r} (verwacht bv. http://127.0.0.1:8000)",
+                f"Not a Chroma server URL: {url!r} (expected e.g. http://127.0.0.1:8000)",
+            )
         if parts.path not in ("", "/"):
-            raise ValueError(f"Chroma server URL must not have a path: {url!r}")
+            raise ConfigurationError(
+                f"Het adres van de Chroma-server mag geen pad hebben: {url!r}",
+                f"Chroma server URL must not have a path: {url!r}",
+            )
         ssl = parts.scheme == "https"
         return cls(parts.hostname, parts.port or (443 if ssl else 8000), ssl)
 
@@ -132,7 +141,7 @@ class Store:
                         host=address.host, port=address.port, ssl=address.ssl, settings=chroma_settings
                     )
                 except ValueError as error:  # chromadb's wording for a refused first connection
-                    raise StoreUnavailable(f"Chroma server at {self.url} is not reachable: {error}") from error
+                    raise _unreachable(self.url, error) from error
         else:
             settings.chroma_dir.mkdir(parents=True, exist_ok=True)
             self.location = str(settings.chroma_dir)
@@ -147,7 +156,7 @@ class Store:
         try:
             yield
         except httpx.TransportError as error:
-            raise StoreUnavailable(f"Chroma server at {self.url} is not reachable: {error}") from error
+            raise _unreachable(self.url, error) from error
 
     def heartbeat(self) -> None:
         with self._guard():

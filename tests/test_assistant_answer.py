@@ -7,9 +7,9 @@ import pytest
 from assistant.answer import QuestionError, answer, stream_answer
 from assistant.citations import check
 from assistant.eras import regime_of
-from assistant.models import Answer
 from assistant.templates import phrase
 from steunwijs.settings import PERSONAS, get_settings
+from steunwijs.types import Answer
 
 
 @pytest.mark.parametrize("question", ["", "   ", "\n\t "])

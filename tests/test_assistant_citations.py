@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.citations import CitationError, best_quote, check, drop_unknown_markers, statements
-from assistant.models import Answer, Citation
+from assistant.citations import (
+    CitationError,
+    best_quote,
+    check,
+    drop_unknown_markers,
+    statements,
+)
 from assistant.templates import phrase
-from kb.models import DocumentMeta, Hit, Passage
+from steunwijs.types import Answer, Citation, DocumentMeta, Hit, Passage
 
 DOC = DocumentMeta(
     source="004_f932f971383260c2.txt",
@@ -31,11 +36,7 @@ def hit(text: str = PASSAGE_TEXT, lines: tuple[int, int] = (97, 117), rank: int 
 
 
 def citation(n: int, quote: str, source: Hit) -> Citation:
-    p = source.passage
-    return Citation(
-        n=n, source=p.source, title=p.doc.title, era=p.doc.era, year=p.doc.year, section=p.section,
-        page=p.page, lines=p.lines, text=p.text, quote=quote,
-    )
+    return Citation(n=n, passage=source.passage, quote=quote)
 
 
 def good_answer() -> Answer:

@@ -20,7 +20,7 @@ def run_cli(args: list[str], data_dir: Path | None = None, stdin: str | None = N
     if data_dir is not None:
         env["STEUNWIJS_DATA_DIR"] = str(data_dir)
     return subprocess.run(
-        [sys.executable, "-m", "steunwijs.cli", *args],
+        [sys.executable, "-m", "cli.main", *args],
         cwd=REPO, env=env, input=stdin, capture_output=True, text=True, timeout=600, check=False,
     )
 

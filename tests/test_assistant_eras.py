@@ -6,10 +6,9 @@ import tomllib
 
 import pytest
 
-from assistant.eras import bullet_tag, era_note, is_outdated, regime_of
-from assistant.models import Citation
-from kb.models import DocumentMeta
+from assistant.eras import bullet_tag, era_note, regime_of
 from steunwijs.settings import get_settings
+from steunwijs.types import Citation, DocumentMeta, Passage
 
 
 def corpus_docs() -> dict[str, DocumentMeta]:
@@ -35,7 +34,7 @@ def test_each_corpus_document_has_its_regime(prefix: str, regime: str, outdated:
     doc = corpus_docs()[prefix]
     found = regime_of(doc.era, doc.year)
     assert found is not None and found.key == regime
-    assert is_outdated(doc) is outdated
+    assert found.current is not outdated
 
 
 def test_a_document_without_era_falls_back_to_its_year() -> None:
@@ -54,7 +53,8 @@ def test_only_older_regimes_get_a_bullet_tag() -> None:
 
 
 def cite(n: int, doc: DocumentMeta) -> Citation:
-    return Citation(n=n, source=doc.source, title=doc.title, era=doc.era, year=doc.year, lines=(1, 2), text="t", quote="t")
+    passage = Passage(id=f"p{n}", doc=doc, lines=(1, 2), text="t", raw="t")
+    return Citation(n=n, passage=passage, quote="t")
 
 
 def test_the_note_names_each_older_regime_with_its_markers() -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.extractive import RELEVANCE_MARGIN, Candidate, select, usable
-from assistant.sentences import Sentence, split_sentences
-from assistant.terms import content_stems
+from assistant.ranking import RELEVANCE_MARGIN, Candidate, select, usable
 from kb.lru import LRU
+from steunwijs.dutch.sentences import Sentence, split_sentences
+from steunwijs.dutch.terms import content_stems
 
 
 def only(text: str) -> Sentence:

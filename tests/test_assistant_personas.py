@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from assistant.citations import statements
-from assistant.personas import Item, UnknownPersona, check_persona, question_type, render
+from assistant.personas import (
+    Item,
+    UnknownPersona,
+    check_persona,
+    question_type,
+    render,
+)
 from steunwijs.settings import PERSONAS
 
 ITEMS = [

@@ -7,12 +7,13 @@ import re
 import pytest
 
 from assistant.answer import answer
-from assistant.citations import markers, normalize_ws, statements
+from assistant.citations import markers, statements
 from assistant.personas import question_type
 from assistant.quiz import Cloze, cloze, render
-from assistant.templates import answer_templates
+from assistant.templates import wording
+from steunwijs.dutch.patterns import collapse_ws
 
-BLANK = answer_templates()["quiz"]["blank"]
+BLANK = wording().quiz["blank"]
 
 
 @pytest.mark.parametrize(
@@ -68,7 +69,7 @@ def test_a_quiz_from_the_corpus_passes_the_citation_check_and_its_key_fills_the_
     result = answer("Maak een quiz over de rol van het CLB", persona="trainer", settings=corpus_kb.settings, kb=corpus_kb)
     assert not result.abstained and result.text.startswith("### Quiz")
     lines = result.text.splitlines()
-    key_at = lines.index(answer_templates()["quiz"]["key_lead"])
+    key_at = lines.index(wording().quiz["key_lead"])
     gaps = [line for line in lines[:key_at] if BLANK in line]
     keys = [line for line in lines[key_at + 1 :] if re.match(r"\d+\. ", line)]
     assert len(gaps) == len(keys) == len(result.citations) >= 3
@@ -79,4 +80,4 @@ def test_a_quiz_from_the_corpus_passes_the_citation_check_and_its_key_fills_the_
         filler = re.sub(r"^\d+\. | \[\d+\]$", "", key)
         # the gap filled with its key is the cited sentence, word for word (era tag aside)
         filled = re.sub(r"^\d+\. (\*[^*]+\* )?| \[\d+\]$", "", gap).replace(BLANK, filler)
-        assert normalize_ws(filled) == normalize_ws(by_marker[n].quote)
+        assert collapse_ws(filled) == collapse_ws(by_marker[n].quote)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.sentences import clean_sentence, split_sentences
+from steunwijs.dutch.sentences import clean_sentence, split_sentences
 
 
 def texts(text: str) -> list[str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from steunwijs.cli import app
+from cli.main import app
 from tests.webapp_corpus import copy_data_dir
 
 pytestmark = pytest.mark.slow

@@ -13,7 +13,6 @@ from evals.questionset import QuestionSetError
 from evals.runner import EvalInputError, load_sets, read_ids_file, run_eval, select
 
 
-
 def _line(qid: str, follow_up_of: str | None = None, answerable: bool = True, question: str = "") -> dict[str, Any]:
     row: dict[str, Any] = {
         "id": qid,

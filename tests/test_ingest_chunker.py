@@ -12,8 +12,8 @@ from ingest.clean import Block, BlockKind, Vocabulary, clean_document
 from ingest.readers import UnreadableDocument, read_document
 from ingest.sources import load_metadata, meta_for
 from ingest.structure import Heading, HeadingKind, page_layout
-from kb.models import DocumentMeta
 from steunwijs.settings import Settings
+from steunwijs.types import DocumentMeta
 from tests.fixtures.ingest.minimal_pdf import write_pdf
 
 META = DocumentMeta(source="inspectie.txt", title="Erkenningsonderzoeken leersteuncentra 2023-2024", short_title="Inspectie")
@@ -55,7 +55,7 @@ def report_lines(repeat: int = 4) -> list[str]:
         if round_ == 1:
             lines += ["Erkenningsonderzoeken leersteuncentra 2023-2024 21/40 ", "", " Verder op de volgende pagina."]
     lines += ["", "Inbedding van de leersteun in de klaspraktijk (LP2)", ""]
-    for round_ in range(repeat):
+    for _ in range(repeat):
         lines += [f"{sentence} " for sentence in SENTENCES_LP2] + [" "]
     lines += ["Erkenningsonderzoeken leersteuncentra 2023-2024 23/40 ", "Einde van het excerpt."]
     return lines

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.structure import Heading, HeadingKind, SectionPath, classify_heading, continues_heading, page_layout
+from ingest.structure import (
+    Heading,
+    HeadingKind,
+    SectionPath,
+    classify_heading,
+    continues_heading,
+    page_layout,
+)
 
 LINE = 85.0  # typical line length of the corpus documents
 PARAGRAPH = "Het leersteundecreet vormt geen breuk met het verleden. Verschillende elementen uit het M-decreet"

@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kb.bm25 import ANALYZER_FILE, BM25Index, BM25Mismatch, analyze
+from kb.bm25 import ANALYZER_FILE, BM25Index, BM25Mismatch
+from steunwijs.dutch.analysis import analyze
 
 TEXTS = {
     "zc": "De zorgcoördinator is de spilfiguur voor de ondersteuners op school.",

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from steunwijs.cli import app
+from cli.main import app
 from tests.pipeline_corpus import DOCS, write_corpus
 
 pytestmark = pytest.mark.slow

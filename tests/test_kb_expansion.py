@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from kb.bm25 import analyze
-from kb.expansion import Expander, default_expander
+from steunwijs.dutch.analysis import analyze
+from steunwijs.dutch.synonyms import Expander, default_expander
+from steunwijs.errors import ConfigurationError
 
 
 @pytest.mark.parametrize(
@@ -57,7 +58,7 @@ def test_matching_is_on_whole_words_and_phrases(tmp_path: Path) -> None:
         '[[term]]\nuser = ["gewone school"]\ndocuments = ["gewoon onderwijs"]\n',
         encoding="utf-8",
     )
-    expander = Expander.from_toml(table)
+    expander = Expander.from_toml_text(table.read_text(encoding="utf-8"), str(table))
     assert expander.expand("Wat doet de zorgcoach?").added == []
     assert expander.expand("Een school, niet zo gewoon").added == []
     assert expander.expand("In een gewone school?").added == ["gewoon onderwijs"]
@@ -66,5 +67,5 @@ def test_matching_is_on_whole_words_and_phrases(tmp_path: Path) -> None:
 def test_a_malformed_table_is_reported_with_its_file(tmp_path: Path) -> None:
     bad = tmp_path / "synonyms.toml"
     bad.write_text('[[term]]\nuser = ["zorgco"]\n', encoding="utf-8")
-    with pytest.raises(ValueError, match="synonyms.toml"):
-        Expander.from_toml(bad)
+    with pytest.raises(ConfigurationError, match="synonyms.toml"):
+        Expander.from_toml_text(bad.read_text(encoding="utf-8"), str(bad))

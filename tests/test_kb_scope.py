@@ -7,9 +7,11 @@ from pathlib import Path
 import pytest
 
 from ingest.sources import load_metadata
-from kb.models import DocumentMeta, Hit, Passage
-from kb.scope import fuse, load_references, named_documents, scoped_search
+from kb.scope import ReferenceTable, fuse, named_documents, scoped_search
+from steunwijs.errors import ConfigurationError
+from steunwijs.resources import parse_toml
 from steunwijs.settings import get_settings
+from steunwijs.types import DocumentMeta, Hit, Passage
 
 DOCS = sorted(load_metadata(get_settings().corpus_dir).values(), key=lambda d: d.source)
 BOOK, PWB, NEWS, SURVEY, INSPECTION = (
@@ -78,11 +80,11 @@ def test_scoped_search_searches_within_the_named_documents_only_when_some_are_na
 def test_a_malformed_reference_table_is_reported_with_its_file(tmp_path: Path) -> None:
     table = tmp_path / "references.toml"
     table.write_text('[[reference]]\nphrases = ["inspectie"]\nfield = "kleur"\ncontains = "x"\n', encoding="utf-8")
-    with pytest.raises(ValueError, match="references.toml.*kleur"):
-        load_references(table)
+    with pytest.raises(ConfigurationError, match="references.toml.*kleur"):
+        parse_toml(table.read_text(encoding="utf-8"), ReferenceTable, str(table))
     table.write_text('[[reference]]\nphrases = ["inspectie"]\n', encoding="utf-8")
-    with pytest.raises(ValueError, match="references.toml"):
-        load_references(table)
+    with pytest.raises(ConfigurationError, match="references.toml"):
+        parse_toml(table.read_text(encoding="utf-8"), ReferenceTable, str(table))
 
 
 @pytest.mark.slow

@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kb.models import DocumentMeta, Passage
 from kb.store import ServerAddress, Store, StoredRecord, StoreUnavailable
 from steunwijs.settings import Settings, get_settings
+from steunwijs.types import DocumentMeta, Passage
 
 REPO = Path(__file__).resolve().parent.parent
 

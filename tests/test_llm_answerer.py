@@ -19,20 +19,15 @@ from typing import Any
 
 import pytest
 
-from assistant.answerer import AnswererUnavailable, Draft
+from assistant.answerer import Draft
 from assistant.citations import check, markers
-from assistant.llm import (
-    ABSTAIN_PHRASE,
-    LLMAnswerer,
-    UngroundedAnswer,
-    ground,
-    is_abstention,
-    system_prompt,
-)
-from assistant.models import Answer, Citation
+from assistant.grounding import UngroundedAnswer, ground, is_abstention
+from assistant.llm import LLMAnswerer
+from assistant.llm_prompts import ABSTAIN_PHRASE, system_prompt
 from ingest.sources import load_metadata
-from kb.models import Hit, Passage
+from steunwijs.errors import AnswererUnavailable
 from steunwijs.settings import Settings, get_settings
+from steunwijs.types import Answer, Citation, Hit, Passage
 from tests.llm_server import free_port
 
 CORPUS = get_settings().corpus_dir
@@ -65,7 +60,7 @@ def _checked(draft: Draft, hits: list[Hit]) -> Answer:
     for c in draft.citations:
         p = hits[c.hit - 1].passage
         citations.append(
-            Citation(n=c.n, source=p.source, title=p.doc.title, section=p.section, lines=p.lines, text=p.text, quote=c.quote)
+            Citation(n=c.n, passage=p, quote=c.quote)
         )
     result = Answer(question="q", text=draft.text, citations=citations, retrieved=hits, answerer="llm")
     check(result)

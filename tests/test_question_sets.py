@@ -13,7 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from evals.questionset import TOPICS, Question, QuestionSetError, load_set, verify_evidence
+from evals.questionset import (
+    TOPICS,
+    Question,
+    QuestionSetError,
+    load_set,
+    verify_evidence,
+)
 from steunwijs.settings import PERSONAS, Settings
 
 SETS_DIR = Path(__file__).resolve().parent.parent / "evals" / "sets"

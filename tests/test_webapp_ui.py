@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typer.testing import CliRunner
 
-from steunwijs.cli import app as cli
+from cli.main import app as cli
 from steunwijs.settings import PERSONAS, Settings
 from webapp import texts
 from webapp.handlers import Handlers

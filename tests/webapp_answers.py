@@ -7,8 +7,7 @@ test_webapp_handlers.py use the real assistant.
 
 from __future__ import annotations
 
-from assistant.models import Answer, Citation
-from kb.models import DocumentMeta, Hit, Passage
+from steunwijs.types import Answer, Citation, DocumentMeta, Hit, Passage
 
 DOC = DocumentMeta(
     source="004_f932f971383260c2.txt",
@@ -41,17 +40,7 @@ def hit(lines: tuple[int, int] = (120, 134), approximate: bool = True) -> Hit:
 
 
 def citation(n: int = 1, quote: str = QUOTE) -> Citation:
-    return Citation(
-        n=n,
-        source=DOC.source,
-        title=DOC.title,
-        era=DOC.era,
-        section="4 Resultaten > 4.3.1 LP1 handelingsgericht samenwerken",
-        page=12,
-        lines=(120, 134),
-        text=PASSAGE_TEXT,
-        quote=quote,
-    )
+    return Citation(n=n, passage=hit(lines=(120, 134)).passage, quote=quote)
 
 
 def answered(question: str = "Wat doet een leerondersteuner in de klas?", persona: str = "directie") -> Answer:

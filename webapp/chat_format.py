@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.models import Answer, Citation
+from steunwijs.types import Answer, Citation
 from webapp import texts
 from webapp.citation_panel import SourceView, page_text
 

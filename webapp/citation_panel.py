@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from kb.models import Passage
+from steunwijs.types import Passage
 from webapp import texts
 
 

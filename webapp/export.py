@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from assistant.models import Answer, Citation
+from steunwijs.types import Answer, Citation
 from webapp import texts
 from webapp.chat_format import page_is_approximate
 from webapp.citation_panel import page_text

@@ -15,11 +15,11 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import astuple, dataclass, fields
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
-from assistant.models import Answer
+from steunwijs.types import Answer
 
 Rating = Literal["up", "down"]
 
@@ -84,7 +84,7 @@ class FeedbackStore:
                 "INSERT INTO feedback (created_at, rating, comment, persona, question, answer, citations,"
                 " abstained, answerer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                    datetime.now(UTC).isoformat(timespec="seconds"),
                     rating,
                     comment.strip(),
                     answer.persona,

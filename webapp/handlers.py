@@ -26,7 +26,6 @@ from typing import Any
 import gradio as gr
 
 from assistant.answer import QuestionError, stream_answer
-from assistant.models import Answer
 from evals.gate import GATE_IDS
 from evals.report import view as report_view
 from evals.runner import read_ids_file, run_eval
@@ -36,8 +35,15 @@ from kb.embeddings import EmbeddingModelMissing
 from kb.knowledge_base import KnowledgeBase, ModelMismatch, UnknownFilter
 from kb.store import StoreUnavailable
 from steunwijs.settings import PROJECT_ROOT, Settings
+from steunwijs.types import Answer
 from webapp import texts
-from webapp.chat_format import SourceRef, answer_message, message_answer_index, source_choices, source_view
+from webapp.chat_format import (
+    SourceRef,
+    answer_message,
+    message_answer_index,
+    source_choices,
+    source_view,
+)
 from webapp.citation_panel import render_message, render_passages, render_source
 from webapp.export import dutch_date, write_conversation
 from webapp.feedback import FeedbackStore

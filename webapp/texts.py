@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from steunwijs.settings import PERSONAS, PROJECT_ROOT
@@ -182,7 +182,7 @@ def personas() -> dict[str, PersonaTexts]:
     }
 
 
-@lru_cache(maxsize=None)
+@cache
 def page_text(name: str) -> str:
     """A longer text of the app: prompts/ui_<name>.md."""
     return (PROMPTS_DIR / f"ui_{name}.md").read_text(encoding="utf-8").strip()

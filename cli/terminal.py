@@ -8,11 +8,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from assistant.answer import QuestionError, answer
-from assistant.citations import normalize_ws
-from assistant.models import Answer
+from assistant.answer import answer
+from evals.results import ResultRow
 from kb.knowledge_base import KnowledgeBase
+from steunwijs.dutch.patterns import collapse_ws
+from steunwijs.errors import InputError
 from steunwijs.settings import Settings
+from steunwijs.types import Answer
 
 STOP_WORDS = frozenset({"stop", "exit", "quit", "klaar", "einde"})
 CHAT_PROMPT = "Vraag: "
@@ -32,23 +34,16 @@ def format_answer(result: Answer) -> str:
     if result.citations:
         lines.append("Bronnen:")
     for c in result.citations:
-        where = [c.title]
-        if c.section:  # the innermost heading: the full path is in --json
-            where.append(c.section.rsplit(" > ", 1)[-1])
-        if c.page is not None:
-            where.append(f"p. {c.page}")
-        where.append(f"r. {c.lines[0]}-{c.lines[1]}")
-        lines.append(f"[{c.n}] {' - '.join(where)}")
-        lines.append(f"    \u201c{normalize_ws(c.quote)}\u201d")
+        lines.append(f"[{c.n}] {c.where(short_title=False)}")  # the innermost heading: the full path is in --json
+        lines.append(f"    \u201c{collapse_ws(c.quote)}\u201d")
     return "\n".join(lines).rstrip()
 
 
 def answer_json(result: Answer) -> dict[str, Any]:
     """The answer in the field names of the results format (EVAL_FORMAT.md), plus what the CLI adds."""
     return {
-        **result.to_result("ask"),
+        **ResultRow.from_answer("ask", result).model_dump(exclude={"history"}),
         "persona": result.persona,
-        "rewritten_question": result.rewritten_question,
         "abstain_reason": result.abstain_reason,
         "notices": result.notices,
         "answerer": result.answerer,
@@ -79,8 +74,8 @@ def chat(
             break
         try:
             result = answer(question, history=history, persona=persona, settings=settings, kb=kb)
-        except QuestionError as error:
-            write(str(error))
+        except InputError as error:
+            write(error.nl)
             continue
         write(format_answer(result))
         write("")

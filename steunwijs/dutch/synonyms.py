@@ -3,7 +3,7 @@
 Users ask in today's words ("leerondersteuner", "leersteuncentrum", "zorgco", "fase 2"); the
 2016-2019 documents say "ondersteuner", "PWB-ondersteuner", "ondersteuningsnetwerk",
 "zorgcoördinator", "uitbreiding van zorg". BM25 only finds words that are literally there, so the
-lexical query gets the documents' words added (kb/synonyms.toml). The dense query stays the user's
+lexical query gets the documents' words added (steunwijs/tables/synonyms.toml). The dense query stays the user's
 own question: the embedding model already places paraphrases near each other, and padding the
 question with a list of synonyms would pull its vector away from what was asked.
 
@@ -14,14 +14,15 @@ match their entries), and keeps one-character words, so "fase 2" is not "fase".
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
-from kb.bm25 import analyze, fold, stem
+from pydantic import BaseModel, Field
 
-DEFAULT_TABLE = Path(__file__).with_name("synonyms.toml")
+from steunwijs.dutch.analysis import analyze, fold, stem
+from steunwijs.resources import load_toml, parse_toml
+
+SYNONYMS_FILE = "synonyms.toml"
 
 _WORD = re.compile(r"\w+")
 
@@ -29,6 +30,19 @@ _WORD = re.compile(r"\w+")
 def phrase_stems(text: str) -> tuple[str, ...]:
     """A text as the stemmed, accent-folded words that user phrases are matched on."""
     return tuple(stem(_WORD.findall(fold(text.replace("-", " ")))))
+
+
+class SynonymRow(BaseModel):
+    """One ``[[term]]`` of steunwijs/tables/synonyms.toml."""
+
+    user: list[str] = Field(min_length=1, description="Phrases a user may type.")
+    documents: list[str] = Field(min_length=1, description="The documents' phrases for the same thing.")
+
+
+class SynonymTable(BaseModel):
+    """steunwijs/tables/synonyms.toml: the users' words -> the documents' words."""
+
+    term: list[SynonymRow]
 
 
 @dataclass(frozen=True)
@@ -67,14 +81,13 @@ class Expander:
         ]
 
     @classmethod
-    def from_toml(cls, path: Path = DEFAULT_TABLE) -> Expander:
-        with path.open("rb") as handle:
-            table = tomllib.load(handle)
-        try:
-            terms = [Term(tuple(row["user"]), tuple(row["documents"])) for row in table["term"]]
-        except KeyError as missing:
-            raise ValueError(f"{path}: every [[term]] needs `user` and `documents` (missing {missing})") from missing
-        return cls(terms)
+    def from_table(cls, table: SynonymTable) -> Expander:
+        return cls([Term(tuple(row.user), tuple(row.documents)) for row in table.term])
+
+    @classmethod
+    def from_toml_text(cls, text: str, origin: str = "synonyms table") -> Expander:
+        """An expander over a table given as TOML text (tests, other corpora)."""
+        return cls.from_table(parse_toml(text, SynonymTable, origin))
 
     def expand(self, query: str) -> Expansion:
         words = phrase_stems(query)
@@ -93,5 +106,5 @@ def contains_phrase(words: tuple[str, ...], pattern: tuple[str, ...]) -> bool:
 
 @lru_cache(maxsize=1)
 def default_expander() -> Expander:
-    """The expander over kb/synonyms.toml, read once per process."""
-    return Expander.from_toml()
+    """The expander over steunwijs/tables/synonyms.toml, read once per process."""
+    return Expander.from_table(load_toml("tables", SYNONYMS_FILE, SynonymTable))

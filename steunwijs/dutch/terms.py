@@ -5,7 +5,7 @@ leersteuncentra"), acronyms (CLB, PBD, IAC) and telling whether the documents me
 question's subject at all. Stems come from the BM25 index's own analyzer (kb.bm25.analyze:
 accent folding, Dutch Snowball stems), so "overlap" means the same thing here as in retrieval.
 Two additions for questions: interrogatives and light verbs are not content, and a user's word
-counts as covered when the documents use its synonym from kb/synonyms.toml ("leerondersteuner"
+counts as covered when the documents use its synonym from steunwijs/tables/synonyms.toml ("leerondersteuner"
 -> "ondersteuner"), another form of the same verb ("bewaart" -> "bewaren"), or contain it as part
 of a compound ("ondersteuner" in "leerondersteuners").
 """
@@ -17,8 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kb.bm25 import analyze
-from kb.expansion import default_expander
+from steunwijs.dutch.analysis import analyze
+from steunwijs.dutch.synonyms import default_expander
 
 # Words of questions that carry no topic: interrogatives, modal and light verbs, fillers.
 QUESTION_WORDS: frozenset[str] = frozenset(

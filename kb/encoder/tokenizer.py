@@ -10,7 +10,7 @@ from __future__ import annotations
 import struct
 from collections.abc import Sequence
 
-from steunwijs.e5s1 import E5FormatError, E5Vocabulary
+from kb.encoder.e5s1 import E5FormatError, E5Vocabulary
 
 _METASPACE = "\u2581"
 
@@ -117,7 +117,15 @@ def build_tokenizer(vocabulary: E5Vocabulary):  # noqa: ANN201 - a tokenizers.To
     whole (e.g. "ª" + U+0301 -> "a"), while e5.c maps every codepoint. Dutch text does not contain
     such clusters; the corpus tokenizes identically.
     """
-    from tokenizers import AddedToken, Regex, Tokenizer, decoders, normalizers, pre_tokenizers, processors
+    from tokenizers import (
+        AddedToken,
+        Regex,
+        Tokenizer,
+        decoders,
+        normalizers,
+        pre_tokenizers,
+        processors,
+    )
     from tokenizers.models import Unigram
 
     pieces = vocabulary.pieces

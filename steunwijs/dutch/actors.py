@@ -1,4 +1,4 @@
-"""Who a sentence or question is about: the actors of learning support (assistant/actors.toml).
+"""Who a sentence or question is about: the actors of learning support (steunwijs/tables/actors.toml).
 
 Answers about roles read best grouped per actor, and a follow-up such as "Geldt dat ook voor het
 CLB?" keeps the topic but swaps the actor. Both need the same lexicon, kept as data.
@@ -7,12 +7,26 @@ CLB?" keeps the topic but swaps the actor. Both need the same lexicon, kept as d
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-ACTORS_FILE = Path(__file__).with_name("actors.toml")
+from pydantic import BaseModel, Field, RootModel
+
+from steunwijs.resources import load_toml
+
+ACTORS_FILE = "actors.toml"
+
+
+class ActorEntry(BaseModel):
+    """One actor of steunwijs/tables/actors.toml."""
+
+    label: str = Field(description="How the actor is named in answers.")
+    forms: list[str] = Field(min_length=1, description="Words that name the actor for sure.")
+    weak: list[str] = Field(default_factory=list, description="Words that name it only when nothing else does.")
+
+
+class ActorTable(RootModel[dict[str, ActorEntry]]):
+    """steunwijs/tables/actors.toml: actor key -> entry, in file order."""
 
 
 @dataclass(frozen=True)
@@ -46,15 +60,15 @@ def _compile(forms: list[str]) -> re.Pattern[str]:
 @lru_cache(maxsize=1)
 def actors() -> tuple[Actor, ...]:
     """The actor lexicon, in file order."""
-    data = tomllib.loads(ACTORS_FILE.read_text(encoding="utf-8"))
+    table = load_toml("tables", ACTORS_FILE, ActorTable)
     return tuple(
         Actor(
             key=key,
-            label=entry["label"],
-            pattern=_compile(entry["forms"]),
-            weak=_compile(entry["weak"]) if entry.get("weak") else None,
+            label=entry.label,
+            pattern=_compile(entry.forms),
+            weak=_compile(entry.weak) if entry.weak else None,
         )
-        for key, entry in data.items()
+        for key, entry in table.root.items()
     )
 
 

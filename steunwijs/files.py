@@ -1,0 +1,55 @@
+"""File hashing and inter-process file locks, shared by ingest and the model setup.
+
+Both decide "has this file changed?" by its sha256, and both must not run twice at once over one
+folder (several processes, or engineers, share `data/` and `models/`). The lock is an `flock`, so
+the kernel releases it even when the holder is killed with `kill -9`.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+def sha256_file(path: Path) -> str:
+    """The hex sha256 of a file, read in 1 MiB blocks (documents can be large)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class LockTimeout(TimeoutError):
+    """Another process held the lock for longer than the caller was willing to wait."""
+
+
+@contextmanager
+def exclusive_lock(path: Path, timeout_s: float | None = None) -> Iterator[None]:
+    """Hold an exclusive `flock` on `path` (created if needed) for the duration of the block.
+
+    Without `timeout_s` it waits as long as it takes; with it, `LockTimeout` is raised when the
+    lock is still held by another process after that many seconds.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w") as handle:
+        if timeout_s is None:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        else:
+            deadline = time.monotonic() + timeout_s
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise LockTimeout(f"{path} is still locked after {timeout_s:g} s") from None
+                    time.sleep(0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
