@@ -13,31 +13,29 @@ from pydantic import BaseModel, ConfigDict, Field
 from steunwijs.types import Answer
 
 
-class CitationRow(BaseModel):
+class PassageRow(BaseModel):
+    """A passage as a results row names it: its document, its text and, when known, where it stands."""
+
+    model_config = ConfigDict(extra="allow")
+
+    source: str = Field(description="The document's file name.")
+    text: str = Field(description="The passage as stored.")
+    section: str = ""
+    page: int | None = None
+    lines: tuple[int, int] | None = None
+
+
+class CitationRow(PassageRow):
     """What marker [n] of an answer cites."""
 
-    model_config = ConfigDict(extra="allow")
-
     n: int
-    source: str = Field(description="The document's file name.")
-    text: str = Field(description="The cited passage as stored.")
     quote: str = Field("", description="The exact words relied on.")
-    section: str = ""
-    page: int | None = None
-    lines: tuple[int, int] | None = None
 
 
-class RetrievedRow(BaseModel):
+class RetrievedRow(PassageRow):
     """A passage retrieval returned, best first."""
 
-    model_config = ConfigDict(extra="allow")
-
-    source: str
-    text: str
     score: float
-    section: str = ""
-    page: int | None = None
-    lines: tuple[int, int] | None = None
 
 
 class ResultRow(BaseModel):

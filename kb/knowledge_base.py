@@ -145,13 +145,6 @@ class KnowledgeBase:
             resolved.extend(m for m in matches if m not in resolved)
         return resolved
 
-    def retriever(
-        self, k: int | None = None, sources: list[str] | None = None, eras: list[str] | None = None
-    ) -> HybridRetriever | None:
-        """A llama-index retriever over the current generation (None when nothing is ingested)."""
-        generation = self._current()
-        return self._retriever(generation, k, sources, eras) if generation else None
-
     def _retriever(
         self, generation: Generation, k: int | None, sources: list[str] | None, eras: list[str] | None
     ) -> HybridRetriever:

@@ -19,13 +19,13 @@ The dense query is the user's question; only BM25 gets the expansion (see steunw
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from llama_index.core.retrievers import BaseRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
+from kb.fusion import reciprocal_rank_fusion
 from kb.generations import Generation
 from kb.store import Store, flat_metadata
 from steunwijs.dutch.analysis import analyze
@@ -36,15 +36,6 @@ if TYPE_CHECKING:
 
 # Metadata that is not for an embedding model or an LLM prompt (the raw words are quoted separately).
 _NOT_FOR_MODELS = ["raw", "lines_start", "lines_end", "page_approximate", "dense_score", "bm25_score", "year", "kind"]
-
-
-def reciprocal_rank_fusion(rankings: Sequence[Sequence[str]], k: int) -> list[tuple[str, float]]:
-    """Fuse ranked id lists (best first): score(id) = sum over lists of 1 / (k + rank), rank from 1."""
-    scores: dict[str, float] = {}
-    for ranking in rankings:
-        for rank, pid in enumerate(ranking, start=1):
-            scores[pid] = scores.get(pid, 0.0) + 1.0 / (k + rank)
-    return sorted(scores.items(), key=lambda item: item[1], reverse=True)
 
 
 class HybridRetriever(BaseRetriever):

@@ -22,6 +22,7 @@ from functools import lru_cache
 
 from pydantic import BaseModel, Field, field_validator
 
+from kb.fusion import reciprocal_rank_fusion
 from steunwijs.dutch.synonyms import contains_phrase, phrase_stems
 from steunwijs.resources import load_toml
 from steunwijs.types import DocumentMeta, Hit
@@ -96,13 +97,14 @@ def named_documents(question: str, documents: list[DocumentMeta]) -> list[str]:
 def fuse(lists: list[list[Hit]], k: int, rrf_k: int) -> list[Hit]:
     """Reciprocal rank fusion of ranked hit lists: the top k, scores summed, ranks renumbered."""
     best: dict[str, Hit] = {}
-    scores: dict[str, float] = {}
     for hits in lists:
-        for rank, hit in enumerate(hits, start=1):
+        for hit in hits:
             best.setdefault(hit.passage.id, hit)
-            scores[hit.passage.id] = scores.get(hit.passage.id, 0.0) + 1.0 / (rrf_k + rank)
-    order = sorted(scores, key=lambda pid: (-scores[pid], best[pid].rank))[:k]
-    return [best[pid].model_copy(update={"score": scores[pid], "rank": n}) for n, pid in enumerate(order, start=1)]
+    fused = reciprocal_rank_fusion([[hit.passage.id for hit in hits] for hits in lists], rrf_k)
+    order = sorted(fused, key=lambda item: (-item[1], best[item[0]].rank))[:k]
+    return [
+        best[pid].model_copy(update={"score": score, "rank": n}) for n, (pid, score) in enumerate(order, start=1)
+    ]
 
 
 def scoped_search(

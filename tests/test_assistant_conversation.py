@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answerer import AnswererUnavailable
 from assistant.conversation import is_follow_up, rewrite
+from steunwijs.errors import AnswererUnavailable
 
 START = "Wat moet een leerondersteuner doen bij de start van een traject?"
 HISTORY = [(START, "1. De leerondersteuner ... [1]")]
@@ -128,6 +128,6 @@ def test_the_llm_is_not_asked_about_self_contained_questions() -> None:
 
 
 def test_an_unavailable_llm_falls_back_to_the_rules() -> None:
-    llm = RecordingRewriter(AnswererUnavailable("connection refused"))
+    llm = RecordingRewriter(AnswererUnavailable("verbinding geweigerd", "connection refused"))
     assert rewrite("Geldt dat ook voor het CLB?", HISTORY, llm=llm) == "Wat moet het CLB doen bij de start van een traject?"
     assert len(llm.calls) == 1

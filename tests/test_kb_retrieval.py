@@ -107,13 +107,3 @@ def test_documents_and_passages_in_document_order(corpus_kb: KnowledgeBase) -> N
     assert not corpus_kb.is_empty()
 
 
-def test_the_retriever_is_a_llama_index_retriever(corpus_kb: KnowledgeBase) -> None:
-    from llama_index.core.retrievers import BaseRetriever
-
-    retriever = corpus_kb.retriever(k=3)
-    assert isinstance(retriever, BaseRetriever)
-    nodes = retriever.retrieve("Hoeveel leersteuncentra zijn er?")
-    assert len(nodes) == 3
-    metadata = nodes[0].node.metadata
-    assert {"source", "title", "section", "page", "lines_start", "lines_end", "raw", "era"} <= set(metadata)
-    assert nodes[0].score == pytest.approx(max(n.score for n in nodes))

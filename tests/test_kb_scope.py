@@ -80,7 +80,7 @@ def test_scoped_search_searches_within_the_named_documents_only_when_some_are_na
 def test_a_malformed_reference_table_is_reported_with_its_file(tmp_path: Path) -> None:
     table = tmp_path / "references.toml"
     table.write_text('[[reference]]\nphrases = ["inspectie"]\nfield = "kleur"\ncontains = "x"\n', encoding="utf-8")
-    with pytest.raises(ConfigurationError, match="references.toml.*kleur"):
+    with pytest.raises(ConfigurationError, match="(?s)references.toml.*kleur"):
         parse_toml(table.read_text(encoding="utf-8"), ReferenceTable, str(table))
     table.write_text('[[reference]]\nphrases = ["inspectie"]\n', encoding="utf-8")
     with pytest.raises(ConfigurationError, match="references.toml"):

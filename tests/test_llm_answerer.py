@@ -187,7 +187,7 @@ def test_no_configured_endpoint_is_unavailable() -> None:
 def test_a_refused_connection_is_unavailable(hits: list[Hit]) -> None:
     url = f"http://127.0.0.1:{free_port()}/v1"  # nothing listens there
     answerer = LLMAnswerer(_settings(url, llm_timeout=10))
-    with pytest.raises(AnswererUnavailable, match="geen verbinding met") as caught:
+    with pytest.raises(AnswererUnavailable, check=lambda e: "geen verbinding met" in e.nl) as caught:
         answerer.compose("Hoeveel leersteuncentra zijn er?", hits, "directie")
     assert url in str(caught.value)
 
@@ -198,7 +198,7 @@ def test_an_endpoint_that_never_answers_times_out(hits: list[Hit]) -> None:
         silent.listen()  # the kernel accepts the connection; nobody ever reads or writes
         answerer = LLMAnswerer(_settings(f"http://127.0.0.1:{silent.getsockname()[1]}/v1", llm_timeout=1))
         started = time.monotonic()
-        with pytest.raises(AnswererUnavailable, match="geen antwoord binnen 1 s"):
+        with pytest.raises(AnswererUnavailable, check=lambda e: "geen antwoord binnen 1 s" in e.nl):
             answerer.compose("Hoeveel leersteuncentra zijn er?", hits, "directie")
         assert time.monotonic() - started < 10
 
@@ -277,14 +277,14 @@ def _serving(endpoint: _Endpoint) -> Iterator[str]:
 
 def test_an_http_error_is_unavailable(hits: list[Hit]) -> None:
     with _serving(_Endpoint(status=500)) as url:
-        with pytest.raises(AnswererUnavailable, match="HTTP-fout 500"):
+        with pytest.raises(AnswererUnavailable, check=lambda e: "HTTP-fout 500" in e.nl):
             LLMAnswerer(_settings(url)).compose("Hoeveel leersteuncentra zijn er?", hits, "directie")
 
 
 def test_a_reply_that_trickles_past_the_timeout_is_unavailable(hits: list[Hit]) -> None:
     # every piece comes well within the timeout, the whole reply does not
     with _serving(_Endpoint("Er kwamen 43 nieuwe leersteuncentra [1]. " * 3, pause=0.3)) as url:
-        with pytest.raises(AnswererUnavailable, match="geen volledig antwoord binnen 1 s"):
+        with pytest.raises(AnswererUnavailable, check=lambda e: "geen volledig antwoord binnen 1 s" in e.nl):
             LLMAnswerer(_settings(url, llm_timeout=1)).compose("Hoeveel leersteuncentra zijn er?", hits, "directie")
 
 

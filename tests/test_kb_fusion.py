@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kb.retriever import reciprocal_rank_fusion
+from kb.fusion import reciprocal_rank_fusion
 
 
 def test_a_passage_found_by_both_sides_beats_one_found_by_a_single_side() -> None:
