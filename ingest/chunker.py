@@ -24,9 +24,13 @@ from llama_index.core.node_parser.text.utils import split_by_sentence_tokenizer_
 from llama_index.core.utils import globals_helper
 from nltk.tokenize.punkt import PunktTokenizer
 
-from ingest.clean import Block, BlockKind, Vocabulary, clean_document
-from ingest.readers import SourceText, UnreadableDocument, read_document
+from ingest.clean import clean_document
+from ingest.clean.records import Block, BlockKind
+from ingest.clean.vocabulary import Vocabulary
+from ingest.errors import UnreadableDocument
+from ingest.readers import SourceText, read_document
 from ingest.structure import PageLayout, SectionPath, page_layout
+from steunwijs.errors import ConfigurationError
 from steunwijs.types import DocumentMeta, Passage
 
 CountTokens = Callable[[str], int]
@@ -106,7 +110,7 @@ def passages_for_file(
 
     `count_tokens(text)` counts what the model sees for "passage: " + text; every passage has
     count_tokens(passage.text) <= max_tokens. `vocabulary` is the corpus evidence for cleaning
-    (default: the document's own words). Raises ingest.readers.UnreadableDocument for a file
+    (default: the document's own words). Raises ingest.errors.UnreadableDocument for a file
     that cannot be read.
     """
     source = read_document(Path(path), max_bytes=max_bytes)
@@ -120,7 +124,9 @@ def passages_for_file(
             chunks.extend((section, start, end) for start, end in splitter.spans(section.text))
         except _ChunkTooLarge as error:
             raise UnreadableDocument(
-                Path(path), f"een stuk tekst is te lang voor het taalmodel / a piece of text is too long: {error}"
+                Path(path),
+                f"een stuk tekst is te lang voor het taalmodel: {error}",
+                f"a piece of text is too long for the model: {error}",
             ) from error
     passages: list[Passage] = []
     seen: set[str] = set()
@@ -177,7 +183,10 @@ class _Splitter:
         self._sentences = PunktTokenizer("dutch")
         self._size = min(chunk_size, max_tokens - count_tokens(""))
         if self._size < 16:
-            raise ValueError(f"max_tokens={max_tokens} leaves no room for text after the passage prefix")
+            raise ConfigurationError(
+                f"max_tokens={max_tokens} laat na het passage-voorvoegsel geen ruimte voor tekst",
+                f"max_tokens={max_tokens} leaves no room for text after the passage prefix",
+            )
         self._overlap = min(chunk_overlap, self._size // 2)
 
     def _parser(self, size: int, overlap: int) -> SentenceSplitter:

@@ -5,8 +5,9 @@ numbers of the text returned here, so a reader decides what "the source's own li
 the file's lines for .txt/.md, the text pypdf extracts page by page for .pdf (each line knows its
 page exactly), one line per paragraph for .docx and per block element for .html (headings marked).
 
-A file that cannot be turned into text raises `UnreadableDocument` with the file and a reason a user
-can act on, in Dutch and English, instead of a library traceback or an empty document in the store.
+A file that cannot be turned into text raises `UnreadableDocument` (ingest.errors) with the file and a
+reason a user can act on, in Dutch and English, instead of a library traceback or an empty document in
+the store.
 """
 
 from __future__ import annotations
@@ -18,11 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import docx
-from bs4 import BeautifulSoup, FeatureNotFound
+from bs4 import BeautifulSoup
 from docx.opc.exceptions import PackageNotFoundError
 from lxml import etree
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
+
+from ingest.errors import UnreadableDocument
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
 
@@ -30,15 +33,6 @@ SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".pdf", ".docx", ".html", 
 _BINARY_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(\S.*?)\s*#*\s*$")
 _HTML_BLOCKS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "td", "th", "pre", "blockquote", "dt", "dd", "div")
-
-
-class UnreadableDocument(Exception):
-    """A file that cannot be read as a document; `reason` says why in Dutch and English."""
-
-    def __init__(self, path: Path, reason: str) -> None:
-        self.path = Path(path)
-        self.reason = reason
-        super().__init__(f"{self.path.name}: {reason}")
 
 
 @dataclass(frozen=True)
@@ -67,38 +61,36 @@ def read_document(path: Path, max_bytes: int | None = None) -> SourceText:
         supported = ", ".join(SUPPORTED_SUFFIXES)
         raise UnreadableDocument(
             path,
-            f"bestandstype '{suffix or '(geen extensie)'}' wordt niet ondersteund (alleen {supported}) / "
+            f"bestandstype '{suffix or '(geen extensie)'}' wordt niet ondersteund (alleen {supported})",
             f"unsupported file type '{suffix or '(none)'}'",
         )
     if not path.is_file():
-        raise UnreadableDocument(path, "bestand niet gevonden / file not found")
+        raise UnreadableDocument(path, "bestand niet gevonden", "file not found")
     size = path.stat().st_size
     if size == 0:
-        raise UnreadableDocument(path, "het bestand is leeg / the file is empty")
+        raise UnreadableDocument(path, "het bestand is leeg", "the file is empty")
     if max_bytes is not None and size > max_bytes:
         raise UnreadableDocument(
             path,
-            f"het bestand is te groot ({size / 2**20:.1f} MiB, maximum {max_bytes / 2**20:.0f} MiB) / "
+            f"het bestand is te groot ({size / 2**20:.1f} MiB, maximum {max_bytes / 2**20:.0f} MiB)",
             "the file is too large",
         )
     source = reader(path)
     if not any(line.strip() for line in source.lines):
-        raise UnreadableDocument(path, "het bestand bevat geen tekst / the file contains no text")
+        raise UnreadableDocument(path, "het bestand bevat geen tekst", "the file contains no text")
     return source
 
 
 def _decode(path: Path) -> str:
     data = path.read_bytes()
     if _BINARY_BYTES.search(data[:65536]):
-        raise UnreadableDocument(
-            path, "dit is geen tekstbestand (binaire inhoud) / not a text file (binary content)"
-        )
+        raise UnreadableDocument(path, "dit is geen tekstbestand (binaire inhoud)", "not a text file (binary content)")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise UnreadableDocument(
             path,
-            f"de tekst is geen geldige UTF-8 (byte {error.start}); sla het bestand op als UTF-8 / "
+            f"de tekst is geen geldige UTF-8 (byte {error.start}); sla het bestand op als UTF-8",
             "the text is not valid UTF-8; save the file as UTF-8",
         ) from error
 
@@ -135,14 +127,12 @@ def _read_pdf(path: Path) -> SourceText:
     try:
         reader = PdfReader(path)
         if reader.is_encrypted:
-            raise UnreadableDocument(
-                path, "de PDF is beveiligd met een wachtwoord / the PDF is password-protected"
-            )
+            raise UnreadableDocument(path, "de PDF is beveiligd met een wachtwoord", "the PDF is password-protected")
         page_texts = [page.extract_text() or "" for page in reader.pages]
         metadata = reader.metadata
     except (PyPdfError, ValueError, TypeError, KeyError) as error:  # pypdf meets broken structure with these
         raise UnreadableDocument(
-            path, f"geen geldige of een beschadigde PDF / not a valid or a corrupt PDF ({error})"
+            path, f"geen geldige of een beschadigde PDF ({error})", f"not a valid or a corrupt PDF ({error})"
         ) from error
     lines: list[str] = []
     pages: list[int] = []
@@ -153,7 +143,8 @@ def _read_pdf(path: Path) -> SourceText:
     if not any(line.strip() for line in lines):
         raise UnreadableDocument(
             path,
-            "de PDF bevat geen tekstlaag (gescand document?) / the PDF has no text layer (scanned?)",
+            "de PDF bevat geen tekstlaag (gescand document?)",
+            "the PDF has no text layer (scanned?)",
         )
     title = (metadata.title or "").strip() if metadata else ""
     created = metadata.creation_date if metadata else None
@@ -165,7 +156,9 @@ def _read_docx(path: Path) -> SourceText:
         document = docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as error:
         raise UnreadableDocument(
-            path, f"geen geldig of een beschadigd Word-bestand / not a valid or a corrupt .docx ({error})"
+            path,
+            f"geen geldig of een beschadigd Word-bestand ({error})",
+            f"not a valid or a corrupt .docx ({error})",
         ) from error
     lines: list[str] = []
     headings: dict[int, int] = {}
@@ -193,10 +186,7 @@ def _docx_heading_level(style_name: str) -> int:
 
 
 def _read_html(path: Path) -> SourceText:
-    try:
-        soup = BeautifulSoup(_decode(path), "html.parser")
-    except FeatureNotFound as error:  # pragma: no cover - html.parser ships with Python
-        raise UnreadableDocument(path, f"HTML-parser ontbreekt / HTML parser missing ({error})") from error
+    soup = BeautifulSoup(_decode(path), "html.parser")  # Python's own parser: always present
     for element in soup(["script", "style", "noscript", "template"]):
         element.decompose()
     title = soup.title.get_text(" ", strip=True) if soup.title else None

@@ -15,13 +15,11 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ingest.clean import BlockKind, Vocabulary, clean_document
-from ingest.readers import (
-    SUPPORTED_SUFFIXES,
-    SourceText,
-    UnreadableDocument,
-    read_document,
-)
+from ingest.clean import clean_document
+from ingest.clean.records import BlockKind
+from ingest.clean.vocabulary import Vocabulary
+from ingest.errors import SourcesFileError, UnreadableDocument
+from ingest.readers import SUPPORTED_SUFFIXES, SourceText, read_document
 from ingest.structure import page_layout
 from steunwijs.types import DocumentMeta
 
@@ -30,10 +28,6 @@ _SHORT_TITLE_CHARS = 40
 _KEYS = {"title", "short", "short_title", "publisher", "year", "kind", "era"}
 
 log = logging.getLogger(__name__)
-
-
-class SourcesFileError(ValueError):
-    """sources.toml exists but cannot be used; the message names the file and the problem."""
 
 
 def load_metadata(folder: Path) -> dict[str, DocumentMeta]:
@@ -88,16 +82,18 @@ def _read_sources_toml(path: Path) -> dict[str, DocumentMeta]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise SourcesFileError(f"{path}: geen geldige TOML / not valid TOML: {error}") from error
+        raise SourcesFileError(path, f"geen geldige TOML: {error}", f"not valid TOML: {error}") from error
     table: dict[str, DocumentMeta] = {}
     for name, entry in data.items():
         if not isinstance(entry, dict):
-            raise SourcesFileError(f"{path}: [{name}] moet een tabel zijn / must be a table")
+            raise SourcesFileError(path, f"[{name}] moet een tabel zijn", f"[{name}] must be a table")
         unknown = set(entry) - _KEYS
         if unknown:
-            raise SourcesFileError(f"{path}: [{name}] onbekende sleutels / unknown keys: {sorted(unknown)}")
+            raise SourcesFileError(
+                path, f"[{name}] onbekende sleutels: {sorted(unknown)}", f"[{name}] unknown keys: {sorted(unknown)}"
+            )
         if "title" not in entry:
-            raise SourcesFileError(f"{path}: [{name}] mist 'title' / has no 'title'")
+            raise SourcesFileError(path, f"[{name}] mist 'title'", f"[{name}] has no 'title'")
         title = str(entry["title"])
         try:
             table[name] = DocumentMeta(
@@ -110,7 +106,9 @@ def _read_sources_toml(path: Path) -> dict[str, DocumentMeta]:
                 era=entry.get("era"),
             )
         except ValidationError as error:
-            raise SourcesFileError(f"{path}: [{name}] ongeldige waarde / invalid value: {error}") from error
+            raise SourcesFileError(
+                path, f"[{name}] ongeldige waarde: {error}", f"[{name}] invalid value: {error}"
+            ) from error
     return table
 
 

@@ -65,13 +65,18 @@ class PageLayout:
 def page_layout(lines: list[str]) -> PageLayout:
     """Pages of an extracted text: page starts interpolated between printed page numbers."""
     anchors = _page_anchors(lines)
-    starts = [n for n, line in enumerate(lines, start=1) if _PAGE_START.match(line)]
+    starts = [n for n, line in enumerate(lines, start=1) if starts_page(line)]
     cumulative = [0] * (len(lines) + 1)  # cumulative[n] = page starts in lines 1..n
     start_set = set(starts)
     for n in range(1, len(lines) + 1):
         cumulative[n] = cumulative[n - 1] + (n in start_set)
     pages = [_page_at(n, anchors, cumulative, 1 in start_set) for n in range(1, len(lines) + 1)]
     return PageLayout(pages=pages, markers=frozenset(line for line, _ in anchors))
+
+
+def starts_page(line: str) -> bool:
+    """Whether a line starts a page of the extraction: one leading space, then text (a noisy signal)."""
+    return bool(_PAGE_START.match(line))
 
 
 def _page_anchors(lines: list[str]) -> list[tuple[int, int]]:

@@ -1,20 +1,24 @@
-"""Index generations: where each one lives, which one is current, and loading one for search.
+"""Index generations, their whole life: layout, pointer, building and publishing, discarding, loading.
 
 An index *generation* is one complete, immutable state of the knowledge base:
 - a Chroma collection `<prefix>_g<N>` holding every passage with its embedding, and
-- a folder `<data_dir>/generations/g<N>/` holding the BM25 index (`bm25/`) and the ingest manifest.
+- a folder `<data_dir>/generations/g<N>/` holding the BM25 index (`bm25/`) and the ingest manifest
+  (`manifest.json`, written here, its content is the ingest's business).
 
 A small *pointer* names the current generation. Readers only ever look at the generation the pointer
-names; an ingest builds generation N+1 beside it and flips the pointer as its very last step (see
-ingest/pipeline.py). A generation is never modified after the flip, which also sidesteps a Chroma
-limitation: a process that has loaded a collection's vector index does not see vectors another
-process adds to it later, but it does load a *new* collection fresh.
+names; `build_generation` writes generation N+1 beside it (collection, BM25 index, manifest) and
+flips the pointer as its very last step; ingest (ingest/pipeline.py) only hands it the records with
+their vectors. A `kill -9` before the flip leaves the pointer on the old, complete generation; the
+half-built one is discarded by the next ingest. A generation is never modified after the flip,
+which also sidesteps a Chroma limitation: a process that has loaded a collection's vector index
+does not see vectors another process adds to it later, but it does load a *new* collection fresh.
 
 The pointer lives in `<data_dir>/current.json` (written to a temp file, fsynced, then `os.replace`d:
 atomic on POSIX). With a Chroma server it is also kept as the metadata of a `<prefix>_meta`
 collection, which is then the authority, so several clients with their own data folders agree on
 the current generation; a client that lacks a generation's BM25 folder rebuilds it from the
-collection's documents (BM25 is derived data).
+collection's documents (BM25 is derived data). Before its flip, a build checks that the pointer
+still names the generation it started from, so a client that finished first is never overwritten.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
@@ -35,11 +40,25 @@ from chromadb.api.models.Collection import Collection
 from pydantic import BaseModel
 
 from kb.bm25 import BM25Index, BM25Mismatch
-from kb.store import Store
+from kb.store import Store, StoredRecord
+from steunwijs.errors import SteunwijsError
 from steunwijs.settings import Settings
 from steunwijs.types import DocumentMeta, Passage
 
 log = logging.getLogger(__name__)
+
+MANIFEST_FILE = "manifest.json"
+STORE_BATCH = 256  # records per `Store.add` call between two progress reports
+
+
+class ConcurrentPublish(SteunwijsError):
+    """Another client published a generation while this one was being built (shared Chroma server)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Een andere inleesbeurt heeft de kennisbank intussen gewijzigd; lees de documenten opnieuw in.",
+            "Another ingest changed the knowledge base meanwhile; run the ingest again.",
+        )
 
 
 def model_id(settings: Settings) -> str:
@@ -90,6 +109,9 @@ class Layout:
     def bm25_folder(self, generation: int) -> Path:
         return self.folder(generation) / "bm25"
 
+    def manifest_path(self, generation: int) -> Path:
+        return self.folder(generation) / MANIFEST_FILE
+
     def generation_of(self, collection_name: str) -> int | None:
         match = self._pattern.match(collection_name)
         return int(match.group(1)) if match else None
@@ -125,7 +147,7 @@ def _write_atomically(path: Path, text: str) -> None:
 def publish(store: Store, layout: Layout, pointer: Pointer) -> None:
     """Make `pointer` current: the one step that switches every reader to the new generation."""
     if store.is_server:
-        meta = store.get_or_create_collection(layout.meta_collection, {"purpose": "steunwijs pointer"})
+        meta = store.create_collection(layout.meta_collection, {"purpose": "steunwijs pointer"}, exist_ok=True)
         store.set_metadata(meta, pointer.model_dump())
     _write_atomically(layout.pointer_path, pointer.model_dump_json(indent=2))
 
@@ -144,6 +166,52 @@ def discard_generations(store: Store, layout: Layout, keep: int | None) -> None:
         for folder in layout.generations_dir.iterdir():
             if folder.name != f"g{keep}":
                 shutil.rmtree(folder)
+
+
+def read_manifest(layout: Layout, pointer: Pointer) -> str | None:
+    """The manifest text stored with a generation, or None when this client lacks its folder."""
+    path = layout.manifest_path(pointer.generation)
+    return path.read_text(encoding="utf-8") if path.exists() else None
+
+
+def build_generation(
+    store: Store,
+    layout: Layout,
+    base: Pointer | None,
+    records: list[StoredRecord],
+    *,
+    model: str,
+    dim: int,
+    manifest: str,
+    fingerprint: str,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Write generation N+1 completely beside `base` (the current one), then flip the pointer to it.
+
+    `records` are every passage of the new generation, each with its vector, in the order BM25 (and
+    so search) will list them. The collection's metadata records `model` and `fingerprint` (what
+    the ingest manifest can be rebuilt from); `progress(done, total)` follows the stored records.
+    Anything that fails before the flip discards the new generation and leaves `base` current;
+    after the flip the old generation is discarded. Returns the new generation's number.
+    """
+    number = (base.generation if base else 0) + 1
+    name = layout.collection_name(number)
+    try:
+        collection = store.create_collection(name, {"generation": number, "model": model, "fingerprint": fingerprint})
+        for start in range(0, len(records), STORE_BATCH):
+            store.add(collection, records[start : start + STORE_BATCH])
+            if progress:
+                progress(min(start + STORE_BATCH, len(records)), len(records))
+        build_bm25([record.to_passage() for record in records]).save(layout.bm25_folder(number))
+        layout.manifest_path(number).write_text(manifest, encoding="utf-8")
+        if read_pointer(store, layout) != base:
+            raise ConcurrentPublish()
+        publish(store, layout, Pointer.new(number, name, model, dim))
+    except BaseException:
+        discard_generations(store, layout, keep=base.generation if base else None)
+        raise
+    discard_generations(store, layout, keep=number)
+    return number
 
 
 def bm25_text(passage: Passage) -> str:
@@ -228,4 +296,3 @@ def _rebuild_bm25(by_id: dict[str, Passage], folder: Path) -> BM25Index:
     index = build_bm25(passages)
     _save_bm25_once(index, folder)
     return index
-

@@ -13,7 +13,7 @@ A passage is stored as one record: id = `Passage.id`, document = the cleaned tex
 field of the passage and its document flattened into scalars (Chroma metadata cannot hold None or
 nested values: a missing page/year is -1, a missing string ""). Two extra fields, `folder` and
 `doc_sha256`, make a collection self-describing, so any client can rebuild the ingest manifest
-from the collection alone (see ingest/pipeline.py).
+from the collection alone (see ingest/manifest.py).
 """
 
 from __future__ import annotations
@@ -158,24 +158,14 @@ class Store:
         except httpx.TransportError as error:
             raise _unreachable(self.url, error) from error
 
-    def heartbeat(self) -> None:
-        with self._guard():
-            self.client.heartbeat()
-
     # --- collections --------------------------------------------------------------------------
-    def create_collection(self, name: str, metadata: dict[str, Any] | None = None) -> Collection:
-        """A new cosine-space collection that never embeds by itself."""
+    def create_collection(
+        self, name: str, metadata: dict[str, Any] | None = None, exist_ok: bool = False
+    ) -> Collection:
+        """A new cosine-space collection that never embeds by itself (`exist_ok`: or the existing one)."""
+        create = self.client.get_or_create_collection if exist_ok else self.client.create_collection
         with self._guard():
-            return self.client.create_collection(
-                name,
-                configuration={"hnsw": {"space": "cosine"}},
-                metadata=metadata or None,
-                embedding_function=None,
-            )
-
-    def get_or_create_collection(self, name: str, metadata: dict[str, Any] | None = None) -> Collection:
-        with self._guard():
-            return self.client.get_or_create_collection(
+            return create(
                 name,
                 configuration={"hnsw": {"space": "cosine"}},
                 metadata=metadata or None,
@@ -247,7 +237,5 @@ class Store:
     ) -> list[tuple[str, float]]:
         """The `n` nearest passages as (id, cosine similarity), best first."""
         with self._guard():
-            got = collection.query(
-                query_embeddings=[embedding], n_results=n, where=where, include=["distances"]
-            )
+            got = collection.query(query_embeddings=[embedding], n_results=n, where=where, include=["distances"])
         return [(pid, 1.0 - float(d)) for pid, d in zip(got["ids"][0], got["distances"][0])]  # type: ignore[index]

@@ -6,24 +6,29 @@ from pathlib import Path
 
 import pytest
 
-from ingest.clean import (
-    Block,
-    BlockKind,
-    Line,
-    Vocabulary,
-    clean_document,
-    hyphen_choice,
-    joins_unhyphenated,
-    learn_hyphenation,
+from ingest.clean import clean_document
+from ingest.clean.footnotes import split_off_footnotes
+from ingest.clean.hyphenation import hyphen_choice, joins_unhyphenated, learn_hyphenation
+from ingest.clean.lines import (
     normalise_line,
     redact_contact_details,
     restore_letter_spacing,
-    split_off_footnotes,
     undouble_caption_numbers,
 )
+from ingest.clean.records import Block, BlockKind, Line
+from ingest.clean.vocabulary import Vocabulary
 from ingest.readers import SourceText
 from ingest.structure import page_layout
 from steunwijs.settings import Settings
+
+
+def first_line(block: Block) -> int:
+    return min(line for _, line in block.spans)
+
+
+def last_line(block: Block) -> int:
+    return max(line for _, line in block.spans)
+
 
 # Evidence as the corpus gives it: each word inside a line, as in running text.
 CORPUS_WORDS = Vocabulary.from_texts(
@@ -254,7 +259,7 @@ def test_double_spaced_paragraphs_end_at_wide_line_ends() -> None:
     )
     assert len(blocks) == 2
     assert blocks[0].text.endswith("ten aanzien van hun werk.")
-    assert blocks[1].text.startswith("Sommige ondersteuners") and (blocks[1].first_line, blocks[1].last_line) == (9, 11)
+    assert blocks[1].text.startswith("Sommige ondersteuners") and (first_line(blocks[1]), last_line(blocks[1])) == (9, 11)
 
 
 def test_page_number_inside_a_sentence_is_dropped_and_the_sentence_rejoined() -> None:
@@ -327,8 +332,8 @@ def test_footnote_block_is_moved_out_of_the_sentence() -> None:
     assert (first.kind, second.kind) == (BlockKind.FOOTNOTE, BlockKind.FOOTNOTE)
     assert first.text.startswith("[1] In het vervolg van het rapport") and first.text.endswith("beroepessecundair onderwijs.")
     assert second.text.startswith("[2] Leerlingen met een oud")
-    assert (first.first_line, first.last_line, second.first_line) == (8, 10, 11)
-    assert (body.first_line, body.last_line) == (1, 16)  # the body spans the footnote lines it encloses
+    assert (first_line(first), last_line(first), first_line(second)) == (8, 10, 11)
+    assert (first_line(body), last_line(body)) == (1, 16)  # the body spans the footnote lines it encloses
 
 
 def test_footnote_without_separator_needs_its_marker() -> None:
@@ -420,7 +425,7 @@ def test_several_footnotes_in_one_block_and_a_url_footnote() -> None:
 def test_every_block_knows_its_source_lines() -> None:
     blocks = blocks_of(SPLICED_000)
     for block in blocks:
-        assert 1 <= block.first_line <= block.last_line <= len(SPLICED_000)
+        assert 1 <= first_line(block) <= last_line(block) <= len(SPLICED_000)
         for offset, line in block.spans:
             piece = block.text[offset : offset + 6].strip("[]0123456789- ")
             assert piece[:3].lower() in SPLICED_000[line - 1].lower()

@@ -7,7 +7,8 @@ from pathlib import Path
 import docx
 import pytest
 
-from ingest.sources import SourcesFileError, load_metadata, meta_for, short_title
+from ingest.errors import SourcesFileError
+from ingest.sources import load_metadata, meta_for, short_title
 from tests.fixtures.ingest.minimal_pdf import write_pdf
 
 SOURCES_TOML = """
@@ -95,8 +96,9 @@ def test_meta_for_uses_the_table_or_reads_the_file(tmp_path: Path) -> None:
 )
 def test_broken_sources_toml_is_reported_with_the_problem(tmp_path: Path, content: str, message: str) -> None:
     (tmp_path / "sources.toml").write_text(content, encoding="utf-8")
-    with pytest.raises(SourcesFileError, match=message):
+    with pytest.raises(SourcesFileError) as caught:
         load_metadata(tmp_path)
+    assert message in caught.value.nl and str(tmp_path / "sources.toml") in caught.value.nl
 
 
 def test_short_title_cuts_at_a_word_boundary() -> None:

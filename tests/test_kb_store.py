@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from kb.store import ServerAddress, Store, StoredRecord, StoreUnavailable
+from steunwijs.errors import ConfigurationError
 from steunwijs.settings import Settings, get_settings
 from steunwijs.types import DocumentMeta, Passage
 
@@ -54,8 +55,9 @@ def test_server_urls_are_parsed(url: str, expected: ServerAddress) -> None:
 
 @pytest.mark.parametrize("url", ["ftp://host:21", "http://host:8000/chroma"])
 def test_unusable_server_urls_are_refused(url: str) -> None:
-    with pytest.raises(ValueError, match="Chroma server URL"):
+    with pytest.raises(ConfigurationError, match="Chroma server URL") as caught:
         ServerAddress.parse(url)
+    assert "Chroma-server" in caught.value.nl
 
 
 @pytest.mark.parametrize(("page", "year"), [(3, 2019), (None, None)])

@@ -6,6 +6,7 @@ what reaches `Embedder.embed_passages`, the piece whose (non-)use is under test.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -129,7 +130,10 @@ def test_unreadable_files_are_skipped_by_name_and_the_rest_is_ingested(tmp_path:
 
     assert report.added == sorted(DOCS)
     assert [name for name, _ in report.skipped] == ["foto.jpg", "kapot.txt", "leeg.md"]
-    assert all(reason for _, reason in report.skipped)
+    assert all(reason.nl and reason.en for _, reason in report.skipped)
+    assert "binaire inhoud" in dict(report.skipped)["kapot.txt"].nl
+    memo = json.loads((tmp_settings.data_dir / "skipped.json").read_text(encoding="utf-8"))
+    assert {entry["reason"]["en"] for entry in memo.values()} >= {dict(report.skipped)["kapot.txt"].en}
 
     again = ingest_folder(corpus, tmp_settings)  # remembered: no model load, same reasons
     assert not again.changed_anything and again.skipped == report.skipped

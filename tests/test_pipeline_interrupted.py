@@ -1,6 +1,6 @@
 """An ingest killed with SIGKILL leaves the previous index intact and usable; the next ingest completes.
 
-The ingest runs in a real subprocess whose pointer flip (`ingest.pipeline.publish`) is replaced by
+The ingest runs in a real subprocess whose pointer flip (`kb.generations.publish`) is replaced by
 a pause, so the kill lands at the worst moment: the new collection, BM25 index and manifest are
 fully written, and only the flip is missing.
 """
@@ -33,6 +33,7 @@ PAUSED_INGEST = textwrap.dedent(
     import sys, time
     from pathlib import Path
     import ingest.pipeline as pipeline
+    import kb.generations as generations
     from steunwijs.settings import get_settings
 
     corpus, data_dir, marker = map(Path, sys.argv[1:4])
@@ -41,7 +42,7 @@ PAUSED_INGEST = textwrap.dedent(
         marker.write_text("new generation written, pointer not flipped")
         time.sleep(600)
 
-    pipeline.publish = pause_instead_of_flip
+    generations.publish = pause_instead_of_flip
     pipeline.ingest_folder(corpus, get_settings(data_dir=data_dir))
     """
 )

@@ -1,0 +1,106 @@
+"""Planning an ingest: which files to read, which documents to drop, which stay as they are.
+
+Cheap on purpose: only file hashes, the `sources.toml` tables and the manifest, never the model or
+the chunker, so re-ingesting an unchanged corpus finds nothing to do within a second and writes
+nothing. The plan and the passages read for it then give the next generation's manifest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingest import sources
+from ingest.errors import SkipReason
+from ingest.manifest import DocumentEntry, Manifest, sources_toml_sha
+from ingest.readers import SUPPORTED_SUFFIXES
+from ingest.skip_memo import SkipMemo
+from steunwijs.files import sha256_file
+from steunwijs.types import DocumentMeta, Passage
+
+
+@dataclass
+class Candidate:
+    """A new or changed file to read, with its hash and metadata."""
+
+    path: Path
+    sha256: str
+    meta: DocumentMeta
+
+
+@dataclass
+class Plan:
+    to_read: list[Candidate] = field(default_factory=list)
+    remove: set[str] = field(default_factory=set)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, SkipReason]] = field(default_factory=list)
+    sources_toml: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        return not self.to_read and not self.remove
+
+
+Read = dict[str, tuple[Candidate, list[Passage]]]
+"""The passages of the files read, by file name."""
+
+
+def plan_ingest(
+    paths: Iterable[Path], manifest: Manifest, memo: SkipMemo, fingerprint_now: str, remove: set[str]
+) -> Plan:
+    """Compare the files with the manifest: unchanged ones stay, new and changed ones are to be read.
+
+    A file is unchanged when its bytes, its folder's sources.toml and the fingerprint are; when
+    only the sources.toml changed, it is unchanged if its own metadata entry is. Unsupported files
+    and files the memo knows to be unreadable are skipped with their reason.
+    """
+    result = Plan(remove=set(remove))
+    tables: dict[Path, dict[str, DocumentMeta]] = {}
+    stale_code = manifest.fingerprint != fingerprint_now
+    for path in paths:
+        folder = path.parent
+        if str(folder) not in result.sources_toml:
+            result.sources_toml[str(folder)] = sources_toml_sha(folder)
+        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            suffix = path.suffix or "(geen)"
+            result.skipped.append(
+                (path.name, SkipReason(f"bestandstype '{suffix}' wordt niet ondersteund", "unsupported file type"))
+            )
+            continue
+        sha = sha256_file(path)
+        reason = memo.reason(path, sha)
+        if reason is not None:
+            result.skipped.append((path.name, reason))
+            continue
+        entry = manifest.documents.get(path.name)
+        same_file = entry is not None and entry.sha256 == sha and entry.folder == str(folder)
+        same_table = manifest.sources_toml.get(str(folder)) == result.sources_toml[str(folder)]
+        if same_file and same_table and not stale_code:
+            result.unchanged.append(path.name)
+            continue
+        if folder not in tables:
+            tables[folder] = sources.load_metadata(folder)
+        meta = sources.meta_for(path, tables[folder])
+        if same_file and not stale_code and entry is not None and entry.meta == meta:
+            result.unchanged.append(path.name)
+            continue
+        result.to_read.append(Candidate(path, sha, meta))
+    return result
+
+
+def next_manifest(manifest: Manifest, read: Read, plan: Plan, fingerprint_now: str) -> Manifest:
+    """The manifest after this ingest: the kept documents of `manifest` plus the ones just read."""
+    documents = {n: e for n, e in manifest.documents.items() if n not in plan.remove and n not in read}
+    for name, (candidate, passages) in read.items():
+        documents[name] = DocumentEntry(
+            folder=str(candidate.path.parent),
+            sha256=candidate.sha256,
+            meta=candidate.meta,
+            passage_ids=[p.id for p in passages],
+        )
+    return Manifest(
+        fingerprint=fingerprint_now,
+        sources_toml=manifest.sources_toml | plan.sources_toml,
+        documents=dict(sorted(documents.items())),
+    )
