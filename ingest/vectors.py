@@ -28,7 +28,9 @@ from steunwijs.types import Passage
 if TYPE_CHECKING:
     from kb.embeddings import Embedder
 
-EMBED_BATCH = 64
+# Passages handed to the embedder between two progress reports; the embedder itself runs forward
+# passes of `settings.embed_batch_size` passages.
+PROGRESS_STEP = 64
 
 
 @dataclass
@@ -115,8 +117,8 @@ def _embed_missing(
             record.embedding = reuse[key]
         else:
             todo.append((i, text, key))
-    for start in range(0, len(todo), EMBED_BATCH):
-        batch = todo[start : start + EMBED_BATCH]
+    for start in range(0, len(todo), PROGRESS_STEP):
+        batch = todo[start : start + PROGRESS_STEP]
         vectors = load_embedder(settings).embed_passages([text for _, text, _ in batch])
         for (i, _, key), vector in zip(batch, vectors):
             records[i].embedding = reuse[key] = vector
