@@ -107,7 +107,7 @@ def main() -> None:
         figures["first_ingest"] = {
             "documents": first.documents,
             "passages": first.passages,
-            "skipped": first.skipped,
+            "skipped": [(name, reason.en) for name, reason in first.skipped],
             "seconds": round(seconds, 2),
             "cpu_seconds": round(_cpu_seconds() - cpu, 2),
             "passages_per_second": round(first.passages / seconds, 2),

@@ -31,11 +31,12 @@ def eval_command(
     from rich.console import Console
 
     from evals.report import console_table
-    from evals.runner import read_ids_file, run_eval
+    from evals.runner import run_eval
+    from evals.selection import read_ids_file
 
     settings = settings_from_cli(answerer=answerer)
     out = out or settings.eval_dir / "latest"
     ids = read_ids_file(ids_file) if ids_file else None
     summary = run_eval(sets, out, settings, ids=ids, with_baseline=baseline)
     Console().print(console_table(summary))
-    typer.echo(f"Report: {out / 'report.html'} and {out / 'report.md'}; {len(summary['failures'])} failure(s).")
+    typer.echo(f"Report: {out / 'report.html'} and {out / 'report.md'}; {len(summary.failures)} failure(s).")

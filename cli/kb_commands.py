@@ -50,7 +50,7 @@ def ingest_command(
         for name in names:
             typer.echo(f"  {label}: {name}")
     for name, reason in report.skipped:
-        typer.echo(f"  overgeslagen: {name}: {reason}", err=True)
+        typer.echo(f"  overgeslagen: {name}: {reason.nl}", err=True)
     if not (report.added or report.changed or report.unchanged):
         raise fail(f"Niets ingelezen uit {folder}.")
 

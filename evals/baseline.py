@@ -31,8 +31,9 @@ from llama_index.core.indices.base import BaseIndex
 from llama_index.core.node_parser import SentenceSplitter
 from llama_index.core.retrievers import BaseRetriever
 
-from evals.metrics import Result
 from evals.questionset import Question
+from evals.results import CitationRow, ResultRow, RetrievedRow
+from steunwijs.errors import ConfigurationError
 from steunwijs.settings import Settings
 
 TOP_K = 10
@@ -54,7 +55,10 @@ def _corpus_files(corpus_dir: Path) -> list[Path]:
         p for p in corpus_dir.iterdir() if p.is_file() and p.name not in EXCLUDE and not p.name.startswith(".")
     )
     if not files:
-        raise FileNotFoundError(f"no documents in corpus folder {corpus_dir}")
+        raise ConfigurationError(
+            f"De documentenmap {corpus_dir} bevat geen documenten voor de vergelijkingsbasis.",
+            f"no documents in corpus folder {corpus_dir}",
+        )
     return files
 
 
@@ -89,36 +93,41 @@ def load_or_build_index(settings: Settings, embed_model: BaseEmbedding, model_na
         return load_index_from_storage(storage, embed_model=embed_model)
     index = build_index(settings.corpus_dir, embed_model)
     partial = cache_dir.with_name(cache_dir.name + ".partial")
-    shutil.rmtree(partial, ignore_errors=True)
+    if partial.exists():  # left by an interrupted build
+        shutil.rmtree(partial)
     index.storage_context.persist(persist_dir=str(partial))
     partial.rename(cache_dir)
     return index
 
 
-def baseline_result(retriever: BaseRetriever, question: Question) -> Result:
-    """One results row: the raw question retrieved (the quickstart keeps no history), top passage as answer."""
+def baseline_result(retriever: BaseRetriever, question: Question) -> ResultRow:
+    """One results row: the raw question retrieved (the quickstart keeps no history), top passage as answer.
+
+    Only the fields of EVAL_FORMAT.md are set (the quickstart knows no sections, pages or lines),
+    so the row is written without the extra fields of the assistant's rows.
+    """
     start = time.perf_counter()
     nodes = retriever.retrieve(question.question)
     latency_ms = (time.perf_counter() - start) * 1000.0
     retrieved = [
-        {"source": n.node.metadata.get("file_name", ""), "text": n.node.get_content(), "score": n.score}
+        RetrievedRow(source=n.node.metadata.get("file_name", ""), text=n.node.get_content(), score=n.score)
         for n in nodes
     ]
-    citations = []
+    citations: list[CitationRow] = []
     answer = ""
     if retrieved:
         top = retrieved[0]
-        answer = f"{top['text']} [1]"
-        citations = [{"n": 1, "source": top["source"], "text": top["text"], "quote": top["text"]}]
-    return {
-        "id": question.id,
-        "question": question.question,
-        "answer": answer,
-        "abstained": False,
-        "citations": citations,
-        "retrieved": retrieved,
-        "latency_ms": latency_ms,
-    }
+        answer = f"{top.text} [1]"
+        citations = [CitationRow(n=1, source=top.source, text=top.text, quote=top.text)]
+    return ResultRow(
+        id=question.id,
+        question=question.question,
+        answer=answer,
+        abstained=False,
+        citations=citations,
+        retrieved=retrieved,
+        latency_ms=latency_ms,
+    )
 
 
 def run_baseline(
@@ -127,10 +136,10 @@ def run_baseline(
     embed_model: BaseEmbedding,
     model_name: str,
     advance: Callable[[], None] = lambda: None,
-) -> list[Result]:
+) -> list[ResultRow]:
     """The baseline's results rows for the questions, in order; ``advance`` ticks a progress bar."""
     retriever = load_or_build_index(settings, embed_model, model_name).as_retriever(similarity_top_k=TOP_K)
-    results = []
+    results: list[ResultRow] = []
     for question in questions:
         results.append(baseline_result(retriever, question))
         advance()

@@ -1,19 +1,21 @@
-"""The CI gate: thresholds from evals/gate.toml checked against a run's overall metrics.
+"""The CI gate: thresholds (steunwijs/tables/gate.toml) checked against a run's overall metrics.
 
 The thresholds live in a data file, not in the test, so that raising the bar after an improvement
-is a one-line change that reviewers can see next to the measurement it came from.
+is a one-line change that reviewers can see next to the measurement it came from. The gate's
+questions are a fixed subset of the curated set (``evals/sets/gate.txt``, packaged with `evals`),
+small enough for CI and for the web app's quick eval button.
 """
 
 from __future__ import annotations
 
-import tomllib
-from pathlib import Path
-from typing import Any
+from importlib.resources import files
 
 from pydantic import BaseModel, Field
 
-GATE_FILE = Path(__file__).resolve().parent / "gate.toml"
-GATE_IDS = Path(__file__).resolve().parent / "sets" / "gate.txt"
+from evals.summary import Scores
+from steunwijs.resources import load_toml
+
+GATE_IDS = files("evals") / "sets" / "gate.txt"
 
 
 class Gate(BaseModel):
@@ -23,12 +25,12 @@ class Gate(BaseModel):
     max: dict[str, float] = Field(default_factory=dict)
 
 
-def load_gate(path: Path = GATE_FILE) -> Gate:
-    with path.open("rb") as handle:
-        return Gate.model_validate(tomllib.load(handle))
+def load_gate() -> Gate:
+    """The gate's thresholds (read once per process)."""
+    return load_toml("tables", "gate.toml", Gate)
 
 
-def violations(overall: dict[str, Any], gate: Gate) -> list[str]:
+def violations(overall: Scores, gate: Gate) -> list[str]:
     """Every threshold the run misses, as readable lines; a metric the run lacks is a violation too."""
     problems = []
     for name, bound in gate.min.items():

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, ClassVar
 
 from llama_index.core.llms import LLM
@@ -19,23 +18,34 @@ from llama_index.llms.openai_like import OpenAILike
 from openai import APIConnectionError
 from pydantic import ConfigDict
 
-from assistant.llm import make_llm
-from evals.metrics import Metric, Result, aggregate
+from evals.metrics import Metric
 from evals.questionset import Question
-from steunwijs.settings import PROJECT_ROOT, Settings
+from evals.results import ResultRow
+from evals.scoring import aggregate
+from evals.summary import Judge, JudgeNote, JudgeScores
+from steunwijs.errors import SteunwijsError
+from steunwijs.llm import make_llm
+from steunwijs.resources import read_text
+from steunwijs.settings import Settings
 
-JUDGE_PROMPT = PROJECT_ROOT / "prompts" / "judge.md"
+JUDGE_PROMPT = "judge.md"  # in prompts/
 JUDGE_MAX_TOKENS = 64  # "1: ja" a line, for the few points of a question
 _VERDICT = re.compile(r"^\s*(\d+)\s*[:.)=-]\s*\**\s*(ja|nee)\b", re.IGNORECASE | re.MULTILINE)
 
 
-class JudgeOutputError(ValueError):
+class JudgeOutputError(SteunwijsError):
     """The judge's reply did not give a ja/nee verdict for every answer point."""
 
+    def __init__(self, missing: list[int], reply: str) -> None:
+        super().__init__(
+            f"Het oordeel van het taalmodel mist een ja/nee voor punt(en) {missing}: {reply[:200]!r}",
+            f"no verdict for point(s) {missing} in judge reply {reply[:200]!r}",
+        )
 
-@lru_cache(maxsize=4)
-def _template(path: Path) -> RichPromptTemplate:
-    return RichPromptTemplate(path.read_text(encoding="utf-8"))
+
+@lru_cache(maxsize=1)
+def _template() -> RichPromptTemplate:
+    return RichPromptTemplate(read_text("prompts", JUDGE_PROMPT))
 
 
 def parse_verdicts(reply: str, points: int) -> list[bool]:
@@ -45,7 +55,7 @@ def parse_verdicts(reply: str, points: int) -> list[bool]:
         verdicts.setdefault(int(number), word.lower() == "ja")
     missing = [n for n in range(1, points + 1) if n not in verdicts]
     if missing:
-        raise JudgeOutputError(f"no verdict for point(s) {missing} in judge reply {reply[:200]!r}")
+        raise JudgeOutputError(missing, reply)
     return [verdicts[n] for n in range(1, points + 1)]
 
 
@@ -64,16 +74,15 @@ class JudgeCoverage(Metric):
     description: ClassVar[str] = "answer points an LLM judge finds in the answer"
 
     llm: Any  # an llama-index LLM; Any because pydantic cannot validate the LLM class itself
-    prompt_path: Path = JUDGE_PROMPT
 
-    def compute(self, question: Question, result: Result) -> float | None:
+    def compute(self, question: Question, result: ResultRow) -> float | None:
         if not question.answerable or not question.answer_points:
             return None
-        if result["abstained"]:
+        if result.abstained:
             return 0.0
         llm: LLM = self.llm
-        messages = _template(self.prompt_path).format_messages(
-            question=question.question, answer=result["answer"], points=question.answer_points
+        messages = _template().format_messages(
+            question=question.question, answer=result.answer, points=question.answer_points
         )
         reply = llm.chat(messages).message.content or ""
         verdicts = parse_verdicts(reply, len(question.answer_points))
@@ -82,20 +91,20 @@ class JudgeCoverage(Metric):
 
 def judge_results(
     questions: Sequence[Question],
-    results: Sequence[Result],
+    results: Sequence[ResultRow],
     settings: Settings,
     advance: Callable[[], None] = lambda: None,
-) -> dict[str, Any]:
-    """Judge scores per question and their aggregates, or why there are none.
+) -> Judge:
+    """Judge scores per question and their aggregates, or a note why there are none.
 
     Without an endpoint the judge is skipped with a note; a reply without a verdict for every point
     leaves that question out and is listed; an endpoint that goes away ends judging with a note,
     because the answers are already in and must still reach the report.
     """
     if not settings.llm_base_url:
-        return {"status": "skipped", "note": "no LLM endpoint configured (set STEUNWIJS_LLM_BASE_URL)"}
+        return JudgeNote(status="skipped", note="no LLM endpoint configured (set STEUNWIJS_LLM_BASE_URL)")
     metric = JudgeCoverage(llm=judge_llm(settings))
-    by_id = {r["id"]: r for r in results}
+    by_id = {r.id: r for r in results}
     scores: list[float | None] = []
     unparsed: list[str] = []
     for question in questions:
@@ -105,13 +114,16 @@ def judge_results(
             scores.append(None)
             unparsed.append(f"{question.id}: {exc}")
         except APIConnectionError as exc:  # includes APITimeoutError
-            return {"status": "failed", "note": f"judge endpoint {settings.llm_base_url} failed: {exc}"}
+            return JudgeNote(status="failed", note=f"judge endpoint {settings.llm_base_url} failed: {exc}")
         advance()
-    return {
-        "status": "done",
-        "model": settings.llm_model,
-        "endpoint": settings.llm_base_url,
-        "unparsed": unparsed,
-        "scores": dict(zip([q.id for q in questions], scores)),
-        **aggregate([metric], questions, {metric.name: scores}),
-    }
+    tables = aggregate([metric], questions, {metric.name: scores})
+    return JudgeScores(
+        model=settings.llm_model,
+        endpoint=settings.llm_base_url,
+        unparsed=unparsed,
+        scores=dict(zip([q.id for q in questions], scores)),
+        overall=tables.overall,
+        by_persona=tables.by_persona,
+        by_topic=tables.by_topic,
+        applicable=tables.applicable,
+    )

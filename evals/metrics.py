@@ -5,77 +5,22 @@ They follow the shape of llama-index-core's evaluation metrics (a pydantic model
 question instead of id lists, because what we check (evidence quotes inside passages, citation
 markers, answer points, abstentions) lives in the row. ``compute`` returns ``None`` when the metric
 does not apply to the question (e.g. retrieval recall for a question no document answers), so that
-aggregates average only over the questions a metric is about.
-
-Evidence matching is the rule of EVAL_FORMAT.md: lower-case, then keep only letters and digits, on
-both the quote and the passage. That makes a quote from the raw file match a cleaned passage whose
-hyphenation was joined, whose bullets were dropped or whose quotes were straightened.
+aggregates average only over the questions a metric is about. The text rules they share (how a
+quote matches a passage, what a marker is) are in evals.matching.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
-from functools import lru_cache
-from typing import Any, ClassVar
+from collections.abc import Iterable
+from typing import ClassVar
 
 import numpy as np
-import Stemmer
-from bm25s.stopwords import STOPWORDS_DUTCH
 from pydantic import BaseModel, ConfigDict, Field
 
+from evals.matching import holds, markers, normalise, point_overlap
 from evals.questionset import Question
-
-Result = dict[str, Any]
-
-# "[1]", "[1][2]" and "[1, 2]" are all markers; a bracketed word ("[sic]") is not.
-_MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
-_WORD = re.compile(r"\w+")
-_STEMMER = Stemmer.Stemmer("dutch")
-_STOPWORDS = frozenset(STOPWORDS_DUTCH)
-
-
-@lru_cache(maxsize=4096)
-def normalise(text: str) -> str:
-    """Lower-case letters and digits only (NFKC first, so ligatures and decomposed accents agree)."""
-    return "".join(ch for ch in unicodedata.normalize("NFKC", text).lower() if ch.isalnum())
-
-
-def holds(passage: str, quote: str) -> bool:
-    """Whether a passage contains an evidence quote, by the matching rule of EVAL_FORMAT.md."""
-    needle = normalise(quote)
-    return bool(needle) and needle in normalise(passage)
-
-
-def markers(answer: str) -> list[int]:
-    """Every citation marker number in an answer, in order of appearance ("[1, 3]" gives 1 and 3)."""
-    return [int(n) for group in _MARKER.findall(answer) for n in re.split(r"\s*[,;]\s*", group)]
-
-
-def strip_markers(answer: str) -> str:
-    """The answer text without its markers, so marker digits do not count as content words."""
-    return _MARKER.sub(" ", answer)
-
-
-def content_stems(text: str) -> set[str]:
-    """Stemmed Dutch content words: lower-cased word tokens minus stopwords, Snowball-stemmed.
-
-    Stemming lets "samenwerken" in an answer point meet "samenwerking" in the answer. The stopwords
-    are bm25s' Snowball Dutch list. This is deliberately not the retriever's own tokeniser (kb.bm25):
-    a change to the system under test must not also move the ruler it is measured with.
-    """
-    tokens = [t for t in _WORD.findall(text.lower()) if t not in _STOPWORDS]
-    return set(_STEMMER.stemWords(tokens))
-
-
-def point_overlap(point: str, answer: str) -> float:
-    """Share of an answer point's content stems that occur in the answer (0.0 for an empty point)."""
-    wanted = content_stems(point)
-    if not wanted:
-        return 0.0
-    return len(wanted & content_stems(strip_markers(answer))) / len(wanted)
+from evals.results import ResultRow
 
 
 class Metric(BaseModel, ABC):
@@ -98,7 +43,7 @@ class Metric(BaseModel, ABC):
         return self.description.format(**self.model_dump())
 
     @abstractmethod
-    def compute(self, question: Question, result: Result) -> float | None:
+    def compute(self, question: Question, result: ResultRow) -> float | None:
         """The score of one results row, or None when the metric does not apply to the question."""
 
     def aggregate(self, scores: Iterable[float | None]) -> float | None:
@@ -127,10 +72,10 @@ class EvidenceRecall(TopKMetric):
     metric_name: ClassVar[str] = "evidence_recall"
     description: ClassVar[str] = "evidence quotes found in the top {k} retrieved passages"
 
-    def compute(self, question: Question, result: Result) -> float | None:
+    def compute(self, question: Question, result: ResultRow) -> float | None:
         if not _answerable_with_evidence(question):
             return None
-        passages = [r["text"] for r in result["retrieved"][: self.k]]
+        passages = [r.text for r in result.retrieved[: self.k]]
         found = sum(any(holds(p, quote) for p in passages) for quote in question.evidence)
         return found / len(question.evidence)
 
@@ -141,11 +86,11 @@ class MeanReciprocalRank(TopKMetric):
     metric_name: ClassVar[str] = "mrr"
     description: ClassVar[str] = "1/rank of the first of the top {k} passages holding evidence"
 
-    def compute(self, question: Question, result: Result) -> float | None:
+    def compute(self, question: Question, result: ResultRow) -> float | None:
         if not _answerable_with_evidence(question):
             return None
-        for rank, passage in enumerate(result["retrieved"][: self.k], start=1):
-            if any(holds(passage["text"], quote) for quote in question.evidence):
+        for rank, passage in enumerate(result.retrieved[: self.k], start=1):
+            if any(holds(passage.text, quote) for quote in question.evidence):
                 return 1.0 / rank
         return 0.0
 
@@ -160,10 +105,10 @@ class CitationSupport(Metric):
     metric_name: ClassVar[str] = "citation_support"
     description: ClassVar[str] = "answers whose cited passages hold the evidence"
 
-    def compute(self, question: Question, result: Result) -> float | None:
+    def compute(self, question: Question, result: ResultRow) -> float | None:
         if not _answerable_with_evidence(question):
             return None
-        cited = [c["text"] for c in result["citations"]]
+        cited = [c.text for c in result.citations]
         return float(any(holds(text, quote) for text in cited for quote in question.evidence))
 
 
@@ -177,11 +122,11 @@ class CitationSourcePrecision(Metric):
     metric_name: ClassVar[str] = "citation_source_precision"
     description: ClassVar[str] = "citations pointing into a source document of the question"
 
-    def compute(self, question: Question, result: Result) -> float | None:
-        if not question.sources or not result["citations"] or result["abstained"]:
+    def compute(self, question: Question, result: ResultRow) -> float | None:
+        if not question.sources or not result.citations or result.abstained:
             return None
         sources = set(question.sources)
-        return sum(c["source"] in sources for c in result["citations"]) / len(result["citations"])
+        return sum(c.source in sources for c in result.citations) / len(result.citations)
 
 
 class MarkersValid(Metric):
@@ -195,15 +140,14 @@ class MarkersValid(Metric):
     metric_name: ClassVar[str] = "markers_valid"
     description: ClassVar[str] = "markers that map to a retrieved passage"
 
-    def compute(self, question: Question, result: Result) -> float | None:
-        found = markers(result["answer"])
+    def compute(self, question: Question, result: ResultRow) -> float | None:
+        found = markers(result.answer)
         if not found:
             return None
-        retrieved = {(r["source"], normalise(r["text"])) for r in result["retrieved"]}
-        by_number = {c["n"]: c for c in result["citations"]}
+        retrieved = {(r.source, normalise(r.text)) for r in result.retrieved}
+        by_number = {c.n: c for c in result.citations}
         valid = sum(
-            n in by_number and (by_number[n]["source"], normalise(by_number[n]["text"])) in retrieved
-            for n in found
+            n in by_number and (by_number[n].source, normalise(by_number[n].text)) in retrieved for n in found
         )
         return valid / len(found)
 
@@ -219,37 +163,40 @@ class AnswerPointCoverage(Metric):
     metric_name: ClassVar[str] = "coverage"
     description: ClassVar[str] = "content-word overlap of the answer points with the answer"
 
-    def compute(self, question: Question, result: Result) -> float | None:
+    def compute(self, question: Question, result: ResultRow) -> float | None:
         if not question.answerable or not question.answer_points:
             return None
-        if result["abstained"]:
+        if result.abstained:
             return 0.0
-        return float(np.mean([point_overlap(p, result["answer"]) for p in question.answer_points]))
+        return float(np.mean([point_overlap(p, result.answer) for p in question.answer_points]))
 
 
-class CorrectAbstention(Metric):
+class _Declined(Metric):
+    """1 when the assistant declined, over the questions of one kind (answerable or not)."""
+
+    applies_to_answerable: ClassVar[bool]
+
+    def compute(self, question: Question, result: ResultRow) -> float | None:
+        if question.answerable != self.applies_to_answerable:
+            return None
+        return float(result.abstained)
+
+
+class CorrectAbstention(_Declined):
     """1 when the assistant declined a question that none of the documents answers."""
 
     metric_name: ClassVar[str] = "abstention_correct"
     description: ClassVar[str] = "unanswerable questions the assistant declined"
-
-    def compute(self, question: Question, result: Result) -> float | None:
-        if question.answerable:
-            return None
-        return float(bool(result["abstained"]))
+    applies_to_answerable: ClassVar[bool] = False
 
 
-class FalseAbstention(Metric):
+class FalseAbstention(_Declined):
     """1 when the assistant declined a question the documents do answer (lower is better)."""
 
     metric_name: ClassVar[str] = "abstention_false"
     description: ClassVar[str] = "answerable questions the assistant declined"
     higher_is_better: ClassVar[bool] = False
-
-    def compute(self, question: Question, result: Result) -> float | None:
-        if not question.answerable:
-            return None
-        return float(bool(result["abstained"]))
+    applies_to_answerable: ClassVar[bool] = True
 
 
 class Latency(Metric):
@@ -264,8 +211,8 @@ class Latency(Metric):
     def name(self) -> str:
         return f"{self.metric_name}_p{self.percentile:g}_ms"
 
-    def compute(self, question: Question, result: Result) -> float | None:
-        return float(result["latency_ms"])
+    def compute(self, question: Question, result: ResultRow) -> float | None:
+        return float(result.latency_ms)
 
     def aggregate(self, scores: Iterable[float | None]) -> float | None:
         values = [s for s in scores if s is not None]
@@ -287,38 +234,3 @@ def default_metrics() -> list[Metric]:
         Latency(percentile=50),
         Latency(percentile=95),
     ]
-
-
-def score_rows(
-    metrics: Sequence[Metric], questions: Sequence[Question], results: Sequence[Result]
-) -> dict[str, list[float | None]]:
-    """Per-metric score lists, aligned with the questions (results are matched by id)."""
-    by_id = {r["id"]: r for r in results}
-    missing = [q.id for q in questions if q.id not in by_id]
-    if missing:
-        raise KeyError(f"no result for question id(s): {', '.join(missing)}")
-    return {m.name: [m.compute(q, by_id[q.id]) for q in questions] for m in metrics}
-
-
-def aggregate(
-    metrics: Sequence[Metric], questions: Sequence[Question], scores: dict[str, list[float | None]]
-) -> dict[str, Any]:
-    """Overall, per-persona and per-topic aggregates plus how many questions each metric applied to."""
-
-    def summarise(indices: list[int]) -> dict[str, Any]:
-        values = {m.name: m.aggregate(scores[m.name][i] for i in indices) for m in metrics}
-        values["n"] = len(indices)
-        return values
-
-    def grouped(key: str) -> dict[str, dict[str, Any]]:
-        groups: dict[str, list[int]] = {}
-        for i, q in enumerate(questions):
-            groups.setdefault(getattr(q, key), []).append(i)
-        return {name: summarise(idx) for name, idx in groups.items()}
-
-    return {
-        "overall": summarise(list(range(len(questions)))),
-        "by_persona": grouped("persona"),
-        "by_topic": grouped("topic"),
-        "applicable": {m.name: sum(s is not None for s in scores[m.name]) for m in metrics},
-    }

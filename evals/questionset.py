@@ -8,13 +8,14 @@ quote that is not really in its source would silently count as a miss for every 
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from steunwijs.dutch.patterns import collapse_ws
+from steunwijs.errors import InputError
 from steunwijs.settings import Persona
 
 Topic = Literal["rollen", "verwachtingen", "aanbevelingen", "feiten", "vergelijking"]
@@ -25,16 +26,18 @@ MAX_QUOTE_WORDS = 30
 MAX_ANSWER_POINTS = 4
 MAX_EVIDENCE = 3
 
-_WHITESPACE = re.compile(r"\s+")
 
-
-class QuestionSetError(ValueError):
+class QuestionSetError(InputError):
     """A question set that does not follow EVAL_FORMAT.md; the message lists every problem by line."""
 
     def __init__(self, path: Path, problems: list[str]) -> None:
         self.path = path
         self.problems = problems
-        super().__init__(f"{path}: {len(problems)} problem(s)\n" + "\n".join(problems))
+        listed = "\n".join(problems)
+        super().__init__(
+            f"De vragenset {path} volgt het formaat niet ({len(problems)} probleem/problemen):\n{listed}",
+            f"{path}: {len(problems)} problem(s)\n{listed}",
+        )
 
 
 class Question(BaseModel):
@@ -134,15 +137,10 @@ def _describe(error: ValidationError) -> str:
     return "; ".join(parts)
 
 
-def collapse_whitespace(text: str) -> str:
-    """Runs of whitespace (newlines, tabs, no-break spaces) as one space: the format's quote rule."""
-    return _WHITESPACE.sub(" ", text).strip()
-
-
 @lru_cache(maxsize=32)
 def _collapsed_source(path: Path, mtime_ns: int) -> str:
     """The collapsed text of one corpus file, cached per version so a whole set is checked quickly."""
-    return collapse_whitespace(path.read_text(encoding="utf-8"))
+    return collapse_ws(path.read_text(encoding="utf-8"))
 
 
 def verify_evidence(question: Question, corpus_dir: Path | str) -> list[str]:
@@ -163,7 +161,7 @@ def verify_evidence(question: Question, corpus_dir: Path | str) -> list[str]:
     if not texts:
         return problems
     for quote in question.evidence:
-        if not any(collapse_whitespace(quote) in text for text in texts):
+        if not any(collapse_ws(quote) in text for text in texts):
             problems.append(
                 f"{question.id}: evidence not found in {', '.join(question.sources)}: {quote[:80]!r}"
             )

@@ -1,9 +1,9 @@
 """Run question sets through the assistant (and the baseline), score them and write the report.
 
-``run_eval`` is what ``steunwijs eval`` and the CI gate call. It answers the questions in set order
-so that a follow-up can be sent its conversation so far: the earlier questions of the chain and the
-answers the assistant gave to them *in this run*. Results are appended to ``results.jsonl`` as they
-come, so an interrupted run keeps what it already answered.
+``run_eval`` is what ``steunwijs eval`` and the web app's eval button call. It answers the questions
+in set order so that a follow-up can be sent its conversation so far: the earlier questions of the
+chain and the answers the assistant gave to them *in this run*. Results are appended to
+``results.jsonl`` as they come, so an interrupted run keeps what it already answered.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from rich.progress import (
     BarColumn,
@@ -27,83 +26,20 @@ from assistant.answer import answer
 from evals.baseline import DESCRIPTION as BASELINE_DESCRIPTION
 from evals.baseline import run_baseline
 from evals.judge import judge_results
-from evals.metrics import Metric, Result, default_metrics
-from evals.questionset import Question, load_set
+from evals.metrics import Metric, default_metrics
+from evals.questionset import Question
 from evals.report import write_report
-from evals.summary import build_summary
+from evals.results import ResultRow
+from evals.scoring import build_summary
+from evals.selection import EvalInputError, history_chain, load_sets, select
+from evals.summary import RunInfo, Summary
 from kb.knowledge_base import KnowledgeBase
 from steunwijs.settings import Settings
 
 
-class EvalInputError(ValueError):
-    """Input that cannot be run as given: unknown ids, a set given twice, an empty knowledge base."""
-
-
-def load_sets(paths: Sequence[Path]) -> list[Question]:
-    """All questions of the sets, in order; ids are prefixed "<set name>/" when two sets share an id.
-
-    Prefixing every id (not only the colliding ones) keeps each set's ids recognisable in the report,
-    and rewriting ``follow_up_of`` the same way keeps each conversation inside its own set.
-    """
-    names = [Path(p).stem for p in paths]
-    if len(set(names)) != len(names):
-        raise EvalInputError(
-            f"two sets share a file name, which namespaces their ids; rename one: {', '.join(map(str, paths))}"
-        )
-    sets = [load_set(p) for p in paths]
-    all_ids = [q.id for questions in sets for q in questions]
-    if len(set(all_ids)) == len(all_ids):
-        return [q for questions in sets for q in questions]
-    return [
-        q.model_copy(
-            update={
-                "id": f"{name}/{q.id}",
-                "follow_up_of": f"{name}/{q.follow_up_of}" if q.follow_up_of else None,
-            }
-        )
-        for name, questions in zip(names, sets)
-        for q in questions
-    ]
-
-
-def read_ids_file(path: Path) -> list[str]:
-    """Question ids, one a line; blank lines and text after '#' are ignored."""
-    ids = [line.split("#", 1)[0].strip() for line in Path(path).read_text(encoding="utf-8").splitlines()]
-    ids = [i for i in ids if i]
-    if not ids:
-        raise EvalInputError(f"{path} lists no question ids")
-    return ids
-
-
-def select(questions: Sequence[Question], ids: Sequence[str]) -> tuple[list[Question], list[str]]:
-    """The listed questions plus the earlier turns their follow-ups need, in set order.
-
-    A follow-up cannot be asked without its conversation, so its chain is run too; the ids that were
-    added for that reason are returned so the report can say so.
-    """
-    by_id = {q.id: q for q in questions}
-    unknown = [i for i in ids if i not in by_id]
-    if unknown:
-        raise EvalInputError(f"unknown question id(s): {', '.join(unknown)}")
-    wanted = set(ids)
-    added: list[str] = []
-    for qid in ids:
-        parent = by_id[qid].follow_up_of
-        while parent is not None and parent not in wanted:
-            wanted.add(parent)
-            added.append(parent)
-            parent = by_id[parent].follow_up_of
-    return [q for q in questions if q.id in wanted], added
-
-
-def history_chain(question: Question, by_id: dict[str, Question]) -> list[str]:
-    """Ids of the earlier turns of a question's conversation, oldest first."""
-    chain: list[str] = []
-    parent = question.follow_up_of
-    while parent is not None:
-        chain.append(parent)
-        parent = by_id[parent].follow_up_of
-    return chain[::-1]
+def _json_line(row: ResultRow) -> str:
+    """One line of a results file: the fields the row was given (the baseline's has no extras)."""
+    return json.dumps(row.model_dump(mode="json", exclude_unset=True), ensure_ascii=False) + "\n"
 
 
 def answer_questions(
@@ -112,7 +48,7 @@ def answer_questions(
     kb: KnowledgeBase,
     results_path: Path,
     advance: Callable[[], None] = lambda: None,
-) -> list[Result]:
+) -> list[ResultRow]:
     """Ask every question in order and append each results row to ``results_path`` as it arrives.
 
     Rows carry two fields beyond EVAL_FORMAT.md: ``history`` (ids of the turns sent as history) and
@@ -121,7 +57,7 @@ def answer_questions(
     """
     by_id = {q.id: q for q in questions}
     answers: dict[str, str] = {}
-    results: list[Result] = []
+    results: list[ResultRow] = []
     with results_path.open("w", encoding="utf-8") as out:
         for question in questions:
             chain = history_chain(question, by_id)
@@ -132,10 +68,9 @@ def answer_questions(
             )
             latency_ms = (time.perf_counter() - start) * 1000.0
             answers[question.id] = reply.text
-            row = reply.to_result(question.id, latency_ms)
-            row["history"] = chain
-            row["rewritten_question"] = reply.rewritten_question
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            row = ResultRow.from_answer(question.id, reply, latency_ms)
+            row.history = chain
+            out.write(_json_line(row))
             out.flush()
             results.append(row)
             advance()
@@ -152,7 +87,7 @@ def run_eval(
     kb: KnowledgeBase | None = None,
     metrics: Sequence[Metric] | None = None,
     on_progress: Callable[[str, int, int], None] | None = None,
-) -> dict[str, Any]:
+) -> Summary:
     """Answer, score and report; returns the summary that is also written to ``summary.json``.
 
     ``kb`` may be passed so tests and the gate reuse an open knowledge base instead of opening the
@@ -169,7 +104,8 @@ def run_eval(
     kb = kb or KnowledgeBase(settings)
     if kb.is_empty():
         raise EvalInputError(
-            f"the knowledge base in {settings.data_dir} holds no passages: run `steunwijs ingest` first"
+            f"De kennisbank in {settings.data_dir} bevat geen passages: voer eerst `steunwijs ingest` uit.",
+            f"the knowledge base in {settings.data_dir} holds no passages: run `steunwijs ingest` first",
         )
     out_dir.mkdir(parents=True, exist_ok=True)
 
@@ -201,21 +137,21 @@ def run_eval(
                 stage("baseline", "baseline (llama-index quickstart)"),
             )
             with (out_dir / "baseline_results.jsonl").open("w", encoding="utf-8") as out:
-                out.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in baseline_results)
+                out.writelines(_json_line(r) for r in baseline_results)
 
-    run = {
-        "started": started.isoformat(timespec="seconds"),
-        "seconds": round((datetime.now(UTC) - started).total_seconds(), 1),
-        "sets": [str(p) for p in set_paths],
-        "questions": len(questions),
-        "selected_ids": list(ids) if ids is not None else None,
-        "added_for_history": added,
-        "answerer": settings.answerer,
-        "embedding_model": kb.embedder.name,
-        "top_k": settings.top_k,
-    }
+    run = RunInfo(
+        started=started.isoformat(timespec="seconds"),
+        seconds=round((datetime.now(UTC) - started).total_seconds(), 1),
+        sets=[str(p) for p in set_paths],
+        questions=len(questions),
+        selected_ids=list(ids) if ids is not None else None,
+        added_for_history=added,
+        answerer=settings.answerer,
+        embedding_model=kb.embedder.name,
+        top_k=settings.top_k,
+    )
     description = BASELINE_DESCRIPTION if with_baseline else ""
     summary = build_summary(questions, results, metrics, run, judge, baseline_results, description)
-    (out_dir / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
+    summary.write(out_dir / "summary.json")
     write_report(summary, out_dir)
     return summary

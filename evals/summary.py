@@ -1,143 +1,196 @@
-"""From scored results rows to the run summary: aggregates, baseline ratios and the failure list.
+"""The run summary, ``summary.json``, as pydantic models: what the report and the web app read.
 
-Kept apart from the runner so that a summary (and with it a report) can be built from any results
-rows, a saved run or hand-made rows in a test, without asking the assistant anything.
+The runner writes a `Summary` and the report, the CLI and the web app's evaluation tab read it, so
+a report can be re-rendered from an old run and every reader agrees on one shape. The JSON keys
+and nesting are those the web app has always read; `GroupScores` keeps the flat
+``{"<metric>": value, ..., "n": size}`` objects of that format while giving code a typed ``n``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+import json
+from pathlib import Path
+from typing import Annotated, Any, Literal
 
-from evals.metrics import (
-    AnswerPointCoverage,
-    CitationSupport,
-    EvidenceRecall,
-    Latency,
-    MarkersValid,
-    Metric,
-    Result,
-    aggregate,
-    holds,
-    score_rows,
-)
-from evals.questionset import Question
+from pydantic import BaseModel, Field, ValidationError, model_serializer, model_validator
 
-# Below this lexical coverage an answer is listed among the failures (it misses most of its points).
-COVERAGE_FAILURE = 0.5
+from evals.questionset import Topic
+from steunwijs.errors import SteunwijsError
+from steunwijs.settings import Persona
+
+Scores = dict[str, float | None]
+"""Metric name -> value (None: the metric applied to none of the questions)."""
 
 
-def find_failures(
-    questions: Sequence[Question], results: Sequence[Result], scores: dict[str, list[float | None]]
-) -> list[dict[str, Any]]:
-    """The questions that went wrong, each with why, what was expected and what came back."""
-    recall, support, coverage = EvidenceRecall(k=10).name, CitationSupport().name, AnswerPointCoverage().name
-    markers_valid = MarkersValid().name
-    failures = []
-    for i, (question, result) in enumerate(zip(questions, results)):
-        row = {name: values[i] for name, values in scores.items()}
-        reasons = []
-        if not question.answerable and not result["abstained"]:
-            reasons.append("answered a question no document answers")
-        if question.answerable and result["abstained"]:
-            reasons.append("declined a question the documents answer")
-        valid = row.get(markers_valid)
-        if valid is not None and valid < 1.0:
-            reasons.append("a marker does not map to a retrieved passage")
-        if row.get(recall) == 0.0:
-            reasons.append("no evidence in the top 10 retrieved passages")
-        if not result["abstained"] and row.get(support) == 0.0:
-            reasons.append("the cited passages hold no evidence")
-        covered = row.get(coverage)
-        if not result["abstained"] and covered is not None and covered < COVERAGE_FAILURE:
-            reasons.append(f"covers {covered:.0%} of the answer points")
-        if not reasons:
-            continue
-        failures.append(
-            {
-                "id": question.id,
-                "persona": question.persona,
-                "topic": question.topic,
-                "question": question.question,
-                "rewritten_question": result.get("rewritten_question"),
-                "reasons": reasons,
-                "expected": {
-                    "answerable": question.answerable,
-                    "answer_points": question.answer_points,
-                    "sources": question.sources,
-                    "evidence": [
-                        {
-                            "quote": quote,
-                            "retrieved": any(holds(r["text"], quote) for r in result["retrieved"][:10]),
-                            "cited": any(holds(c["text"], quote) for c in result["citations"]),
-                        }
-                        for quote in question.evidence
-                    ],
-                },
-                "got": {
-                    "abstained": result["abstained"],
-                    "answer": result["answer"],
-                    "cited_sources": [c["source"] for c in result["citations"]],
-                    "retrieved_sources": [r["source"] for r in result["retrieved"][:5]],
-                },
-            }
+class SummaryUnreadable(SteunwijsError):
+    """A summary.json that is not JSON or not of this shape (cut off, or written by another version)."""
+
+    def __init__(self, path: Path, error: ValidationError) -> None:
+        super().__init__(
+            f"Het evaluatieoverzicht {path} is onleesbaar of van een andere versie; voer de evaluatie opnieuw uit.",
+            f"unreadable eval summary {path}: {error}",
         )
-    return failures
 
 
-def ratios(ours: dict[str, Any], theirs: dict[str, Any]) -> dict[str, float | None]:
-    """Steunwijs / baseline per metric; None where either is missing or the baseline scored 0."""
-    return {
-        name: (value / theirs[name] if value is not None and theirs.get(name) not in (None, 0) else None)
-        for name, value in ours.items()
-        if name != "n"
-    }
+class GroupScores(BaseModel):
+    """The aggregate of each metric over one group of questions, and the group's size."""
+
+    n: int = Field(description="Questions in the group.")
+    values: Scores = Field(description="Aggregate per metric name, in report order.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_flat(cls, data: Any) -> Any:
+        """Read the flat JSON object ``{"<metric>": value, ..., "n": size}``."""
+        if isinstance(data, dict) and "values" not in data:
+            values = {k: v for k, v in data.items() if k != "n"}
+            return {"n": data.get("n"), "values": values}
+        return data
+
+    @model_serializer
+    def _to_flat(self) -> dict[str, float | int | None]:
+        return {**self.values, "n": self.n}
 
 
-def _ratio_tables(ours: dict[str, Any], theirs: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "overall": ratios(ours["overall"], theirs["overall"]),
-        "by_persona": {k: ratios(v, theirs["by_persona"][k]) for k, v in ours["by_persona"].items()},
-        "by_topic": {k: ratios(v, theirs["by_topic"][k]) for k, v in ours["by_topic"].items()},
-    }
+class MetricTables(BaseModel):
+    """Aggregates overall, per persona and per topic, and how many questions each metric applied to."""
+
+    overall: GroupScores
+    by_persona: dict[Persona, GroupScores]
+    by_topic: dict[Topic, GroupScores]
+    applicable: dict[str, int]
 
 
-def build_summary(
-    questions: Sequence[Question],
-    results: Sequence[Result],
-    metrics: Sequence[Metric],
-    run: dict[str, Any],
-    judge: dict[str, Any],
-    baseline_results: Sequence[Result] | None = None,
-    baseline_description: str = "",
-) -> dict[str, Any]:
-    """Everything the report shows, JSON-ready: run facts, aggregates, baseline and ratios, failures."""
-    scores = score_rows(metrics, questions, results)
-    summary_metrics = aggregate(metrics, questions, scores)
-    baseline = None
-    if baseline_results is not None:
-        baseline_metrics = aggregate(metrics, questions, score_rows(metrics, questions, baseline_results))
-        baseline = {"description": baseline_description, "metrics": baseline_metrics}
-    by_id = {r["id"]: r for r in results}
-    ordered = [by_id[q.id] for q in questions]
-    return {
-        "run": run,
-        "metric_info": {
-            m.name: {"description": m.explanation, "higher_is_better": m.higher_is_better} for m in metrics
-        },
-        "metrics": summary_metrics,
-        "judge": judge,
-        "baseline": baseline,
-        "ratios": _ratio_tables(summary_metrics, baseline["metrics"]) if baseline else None,
-        "per_question": [
-            {
-                "id": q.id,
-                "persona": q.persona,
-                "topic": q.topic,
-                "latency_ms": r["latency_ms"],
-                "scores": {m.name: scores[m.name][i] for m in metrics if not isinstance(m, Latency)},
-            }
-            for i, (q, r) in enumerate(zip(questions, ordered))
-        ],
-        "failures": find_failures(questions, ordered, scores),
-    }
+class RunInfo(BaseModel):
+    """The facts of a run: when, over what, with which answerer and model."""
+
+    started: str = Field(description="Start time, ISO 8601 in UTC to the second.")
+    seconds: float = Field(description="Wall time of the whole run.")
+    sets: list[str] = Field(description="The question-set files, as given.")
+    questions: int = Field(description="Questions asked (selected ones plus their earlier turns).")
+    selected_ids: list[str] | None = Field(description="The ids asked for; None when whole sets ran.")
+    added_for_history: list[str] = Field(description="Ids run only because a selected follow-up needs them.")
+    answerer: str
+    embedding_model: str
+    top_k: int
+
+
+class MetricInfo(BaseModel):
+    """What a metric measures, for the report's first table."""
+
+    description: str
+    higher_is_better: bool
+
+
+class JudgeNote(BaseModel):
+    """Why there are no judge scores: no endpoint configured, or the endpoint failed mid-run."""
+
+    status: Literal["skipped", "failed"]
+    note: str
+
+
+class JudgeScores(BaseModel):
+    """The LLM judge's coverage per question and its aggregates (fields as in `MetricTables`)."""
+
+    status: Literal["done"] = "done"
+    model: str
+    endpoint: str
+    unparsed: list[str] = Field(description="'<id>: <why>' for each reply without a verdict for every point.")
+    scores: Scores = Field(description="Question id -> judged coverage (None: not applicable or unparsed).")
+    overall: GroupScores
+    by_persona: dict[Persona, GroupScores]
+    by_topic: dict[Topic, GroupScores]
+    applicable: dict[str, int]
+
+
+Judge = Annotated[JudgeNote | JudgeScores, Field(discriminator="status")]
+
+
+class BaselineSummary(BaseModel):
+    """The comparison system's aggregates, scored with the same metrics on the same questions."""
+
+    description: str
+    metrics: MetricTables
+
+
+class RatioTables(BaseModel):
+    """Steunwijs / baseline per metric, overall and per group (None: missing or a zero baseline)."""
+
+    overall: Scores
+    by_persona: dict[Persona, Scores]
+    by_topic: dict[Topic, Scores]
+
+
+class QuestionScores(BaseModel):
+    """One question's score per metric (latency apart, in milliseconds)."""
+
+    id: str
+    persona: Persona
+    topic: Topic
+    latency_ms: float
+    scores: Scores
+
+
+class EvidenceCheck(BaseModel):
+    """Whether an evidence quote was among the top 10 retrieved passages and among the cited ones."""
+
+    quote: str
+    retrieved: bool
+    cited: bool
+
+
+class Expected(BaseModel):
+    """What the question set says a good answer has."""
+
+    answerable: bool
+    answer_points: list[str]
+    sources: list[str]
+    evidence: list[EvidenceCheck]
+
+
+class Got(BaseModel):
+    """What came back: the answer and where it came from (top 5 retrieved documents)."""
+
+    abstained: bool
+    answer: str
+    cited_sources: list[str]
+    retrieved_sources: list[str]
+
+
+class Failure(BaseModel):
+    """A question that went wrong, with why, what was expected and what came back."""
+
+    id: str
+    persona: Persona
+    topic: Topic
+    question: str
+    rewritten_question: str | None
+    reasons: list[str]
+    expected: Expected
+    got: Got
+
+
+class Summary(BaseModel):
+    """Everything the report shows: run facts, aggregates, judge, baseline and ratios, failures."""
+
+    run: RunInfo
+    metric_info: dict[str, MetricInfo] = Field(description="Per metric name, in report order.")
+    metrics: MetricTables
+    judge: Judge
+    baseline: BaselineSummary | None
+    ratios: RatioTables | None
+    per_question: list[QuestionScores]
+    failures: list[Failure]
+
+    @classmethod
+    def read(cls, path: Path) -> Summary:
+        """A run's ``summary.json``; raises `SummaryUnreadable` when it is not one."""
+        try:
+            return cls.model_validate_json(path.read_text(encoding="utf-8"))
+        except ValidationError as error:
+            raise SummaryUnreadable(path, error) from error
+
+    def write(self, path: Path) -> None:
+        """Write ``summary.json`` (indented, UTF-8 as is, floats as Python writes them)."""
+        text = json.dumps(self.model_dump(mode="json"), ensure_ascii=False, indent=2)
+        path.write_text(text, encoding="utf-8")

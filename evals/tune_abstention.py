@@ -1,7 +1,7 @@
-"""Tune the abstention thresholds on the project's question sets: `python -m assistant.tune_abstention`.
+"""Tune the abstention thresholds on the project's question sets: `python -m evals.tune_abstention`.
 
-For every question of the set (follow-ups with their conversation, as the eval runner replays
-them) it gathers the evidence the assistant decides on (assistant.abstain), then searches a grid
+For every question of the set (follow-ups with the earlier questions of their conversation, the
+chain the eval runner replays: evals.selection.history_chain) it gathers the evidence the assistant decides on (assistant.abstain), then searches a grid
 of thresholds for the lowest sum of the two error rates:
 
 - false-abstain rate: answerable questions the assistant would refuse;
@@ -11,7 +11,10 @@ Ties go to fewer false abstentions (a refusal of an answerable question is the w
 a new leerondersteuner), then to the loosest thresholds. Because the same questions choose and
 score the thresholds, it also reports k-fold cross-validated rates: thresholds chosen without a
 fold, scored on it - the figure to expect on new questions. It prints JSON and writes the chosen
-thresholds and both sets of rates into assistant/abstention.toml (unless --dry-run).
+thresholds and both sets of rates into steunwijs/tables/abstention.toml (unless --dry-run).
+
+It lives in evals, not in assistant, because it reads the eval question sets; the assistant only
+reads the table it writes.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import argparse
 import hashlib
 import json
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 
 import numpy as np
@@ -29,10 +33,13 @@ from assistant.abstain import ABSTENTION_FILE, Evidence
 from assistant.answer import retrieve
 from assistant.ranking import sentence_ranker
 from evals.questionset import Question, load_set
+from evals.selection import history_chain
 from kb.knowledge_base import KnowledgeBase
-from steunwijs.settings import PROJECT_ROOT, Settings, get_settings
+from steunwijs.errors import SteunwijsError
+from steunwijs.resources import resource_path
+from steunwijs.settings import Settings, get_settings
 
-DEFAULT_SET = PROJECT_ROOT / "evals" / "sets" / "steunwijs.jsonl"
+DEFAULT_SET = "steunwijs.jsonl"  # in evals/sets, packaged with evals
 FOLDS = 5
 # Candidate thresholds per piece of evidence; 0 switches a criterion off.
 GRID = {
@@ -58,13 +65,9 @@ class Rates:
 
 
 def _history(question: Question, by_id: dict[str, Question]) -> list[tuple[str, str]]:
-    """The earlier questions of the conversation, oldest first (answers are not needed by the rules)."""
-    chain: list[tuple[str, str]] = []
-    parent = question.follow_up_of
-    while parent:
-        chain.insert(0, (by_id[parent].question, ""))
-        parent = by_id[parent].follow_up_of
-    return chain
+    """The earlier questions of the conversation, oldest first, without answers: the follow-up
+    rewrite reads the questions, and no answers exist before the thresholds are chosen."""
+    return [(by_id[qid].question, "") for qid in history_chain(question, by_id)]
 
 
 def gather_evidence(questions: list[Question], settings: Settings) -> list[Evidence]:
@@ -152,21 +155,31 @@ def write_thresholds(path: Path, thresholds: dict[str, float], report: dict[str,
 
 
 def main(argv: list[str] | None = None) -> None:
+    """Tune on a set, print the result as JSON and (unless --dry-run) write the thresholds."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--set", type=Path, default=DEFAULT_SET, help="question set (JSON Lines, EVAL_FORMAT.md)")
-    parser.add_argument("--dry-run", action="store_true", help="print, do not write assistant/abstention.toml")
+    parser.add_argument(
+        "--set", type=Path, help=f"question set (JSON Lines, EVAL_FORMAT.md); default: evals/sets/{DEFAULT_SET}"
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="print, do not write steunwijs/tables/abstention.toml"
+    )
     args = parser.parse_args(argv)
+    set_path = args.set or Path(str(files("evals") / "sets" / DEFAULT_SET))
+    set_name = str(args.set) if args.set else f"evals/sets/{DEFAULT_SET}"
 
-    questions = load_set(args.set)
-    answerable = np.array([q.answerable for q in questions])
-    if answerable.all() or not answerable.any():
-        parser.error(f"{args.set} needs both answerable and unanswerable questions to tune on")
-    features = _features(gather_evidence(questions, get_settings()))
+    try:
+        questions = load_set(set_path)
+        answerable = np.array([q.answerable for q in questions])
+        if answerable.all() or not answerable.any():
+            parser.error(f"{set_name} needs both answerable and unanswerable questions to tune on")
+        features = _features(gather_evidence(questions, get_settings()))
+    except SteunwijsError as error:
+        parser.exit(error.exit_code, f"Fout: {error.nl}\n")
     thresholds, rates = best_thresholds(features, answerable)
     cv = cross_validate([q.id for q in questions], features, answerable)
     decisions = decide_all(features, thresholds)
     report = {
-        "set": str(args.set.relative_to(PROJECT_ROOT) if args.set.is_relative_to(PROJECT_ROOT) else args.set),
+        "set": set_name,
         "questions": len(questions),
         "answerable": int(answerable.sum()),
         "unanswerable": int((~answerable).sum()),
@@ -187,7 +200,7 @@ def main(argv: list[str] | None = None) -> None:
         )
     )
     if not args.dry_run:
-        write_thresholds(ABSTENTION_FILE, thresholds, report)
+        write_thresholds(resource_path("tables", ABSTENTION_FILE), thresholds, report)
 
 
 if __name__ == "__main__":

@@ -18,10 +18,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
+from chromadb.errors import NotFoundError
+
 from kb.generations import Generation, Layout, Pointer, model_id, read_pointer
 from kb.retriever import HybridRetriever
 from kb.scope import scoped_search
-from kb.store import NotFoundError, Store
+from kb.store import Store
 from steunwijs.dutch.synonyms import default_expander
 from steunwijs.errors import ConfigurationError, InputError
 from steunwijs.settings import Settings

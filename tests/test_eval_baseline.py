@@ -47,12 +47,16 @@ def _question() -> Question:
 def test_baseline_answers_with_its_top_passage_and_never_abstains(tiny) -> None:
     embedder = get_embedder(tiny)
     [row] = baseline.run_baseline([_question()], tiny, embedder.llama, embedder.name)
-    assert row["id"] == "clb" and row["abstained"] is False
+    assert row.id == "clb" and row.abstained is False
     # one passage per document (both are far below 1024 tokens); sources.toml is not a document
-    assert sorted(r["source"] for r in row["retrieved"]) == ["a_clb.txt", "b_koffie.txt"]
-    assert row["retrieved"][0]["source"] == "a_clb.txt"
-    assert row["answer"] == row["retrieved"][0]["text"] + " [1]"
-    assert row["citations"][0]["source"] == "a_clb.txt"
+    assert sorted(r.source for r in row.retrieved) == ["a_clb.txt", "b_koffie.txt"]
+    assert row.retrieved[0].source == "a_clb.txt"
+    assert row.answer == row.retrieved[0].text + " [1]"
+    assert row.citations[0].source == "a_clb.txt"
+    # the quickstart knows no sections, pages or history: its row holds the format's fields only
+    assert set(row.model_dump(exclude_unset=True)) == {
+        "id", "question", "answer", "abstained", "citations", "retrieved", "latency_ms"
+    }
     assert EvidenceRecall(k=10).compute(_question(), row) == 1.0
     assert MarkersValid().compute(_question(), row) == 1.0
 
@@ -68,7 +72,7 @@ def test_baseline_index_is_built_once_and_then_loaded(tiny, monkeypatch: pytest.
 
     monkeypatch.setattr(baseline, "build_index", no_rebuild)
     second = baseline.run_baseline([_question()], tiny, embedder.llama, embedder.name)
-    assert [r["text"] for r in second[0]["retrieved"]] == [r["text"] for r in first[0]["retrieved"]]
+    assert [r.text for r in second[0].retrieved] == [r.text for r in first[0].retrieved]
 
 
 def test_cache_key_changes_with_the_documents(tiny) -> None:

@@ -1,4 +1,4 @@
-"""The CI gate: the fixed gate questions through the real assistant must meet evals/gate.toml."""
+"""The CI gate: the fixed gate questions through the real assistant must meet steunwijs/tables/gate.toml."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import pytest
 
 from evals.gate import GATE_IDS, Gate, load_gate, violations
 from evals.metrics import default_metrics
-from evals.runner import read_ids_file, run_eval
+from evals.runner import run_eval
+from evals.selection import read_ids_file
 
 SET = Path(__file__).resolve().parent.parent / "evals" / "sets" / "steunwijs.jsonl"
 
@@ -32,10 +33,14 @@ def test_gate_file_uses_known_metrics_and_demands_valid_markers() -> None:
     assert not any(name.endswith("_ms") for name in gate.max)  # speed is for benchmarks/, not tests
 
 
+def test_gate_ids_are_read_from_the_package() -> None:
+    assert len(read_ids_file(GATE_IDS)) >= 15
+
+
 @pytest.mark.slow
 def test_gate_questions_meet_the_thresholds(corpus_kb, tmp_path: Path) -> None:
     ids = read_ids_file(GATE_IDS)
     summary = run_eval([SET], tmp_path / "gate", corpus_kb.settings, ids=ids, kb=corpus_kb, with_baseline=False)
-    problems = violations(summary["metrics"]["overall"], load_gate())
-    failures = "\n".join(f"{f['id']}: {'; '.join(f['reasons'])}" for f in summary["failures"])
+    problems = violations(summary.metrics.overall.values, load_gate())
+    failures = "\n".join(f"{f.id}: {'; '.join(f.reasons)}" for f in summary.failures)
     assert not problems, "\n".join(problems) + f"\nreport: {tmp_path / 'gate' / 'report.md'}\n" + failures

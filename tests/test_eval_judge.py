@@ -18,6 +18,9 @@ import pytest
 
 from evals.judge import JudgeOutputError, judge_results, parse_verdicts
 from evals.questionset import Question
+from evals.results import ResultRow
+from evals.summary import JudgeNote, JudgeScores
+from steunwijs.errors import SteunwijsError
 from steunwijs.settings import get_settings
 
 
@@ -81,9 +84,8 @@ def _question(qid: str, answerable: bool = True) -> Question:
     )
 
 
-def _row(qid: str, answer: str, abstained: bool = False) -> dict[str, Any]:
-    return {"id": qid, "question": "", "answer": answer, "abstained": abstained,
-            "citations": [], "retrieved": [], "latency_ms": 1.0}
+def _row(qid: str, answer: str, abstained: bool = False) -> ResultRow:
+    return ResultRow(id=qid, question="", answer=answer, abstained=abstained, latency_ms=1.0)
 
 
 def test_parse_verdicts_reads_numbered_lines_in_point_order() -> None:
@@ -92,8 +94,9 @@ def test_parse_verdicts_reads_numbered_lines_in_point_order() -> None:
 
 
 def test_parse_verdicts_rejects_a_reply_missing_a_point() -> None:
-    with pytest.raises(JudgeOutputError, match=r"\[2\]"):
+    with pytest.raises(JudgeOutputError, match=r"\[2\]") as caught:
         parse_verdicts("1: ja\nDe rest weet ik niet.", 2)
+    assert isinstance(caught.value, SteunwijsError) and "[2]" in caught.value.nl
 
 
 def test_judge_scores_points_and_sends_question_answer_and_points(llm_server: type[_ScriptedLLM]) -> None:
@@ -108,10 +111,10 @@ def test_judge_scores_points_and_sends_question_answer_and_points(llm_server: ty
     ]
     judged = judge_results(questions, results, settings)
 
-    assert judged["status"] == "done"
-    assert judged["scores"] == {"a": 0.5, "b": None, "c": 0.0, "d": None}
-    assert judged["overall"]["coverage_judge"] == 0.25  # mean of a and c; b unparsed, d n/a
-    assert len(judged["unparsed"]) == 1 and judged["unparsed"][0].startswith("b:")
+    assert isinstance(judged, JudgeScores)
+    assert judged.scores == {"a": 0.5, "b": None, "c": 0.0, "d": None}
+    assert judged.overall.values["coverage_judge"] == 0.25  # mean of a and c; b unparsed, d n/a
+    assert len(judged.unparsed) == 1 and judged.unparsed[0].startswith("b:")
     # only a and b reached the LLM: the abstention and the unanswerable question need no judge
     assert len(llm_server.requests) == 2
     sent = llm_server.requests[0]
@@ -124,8 +127,8 @@ def test_judge_scores_points_and_sends_question_answer_and_points(llm_server: ty
 
 def test_judge_is_skipped_with_a_note_without_an_endpoint() -> None:
     judged = judge_results([_question("a")], [_row("a", "x")], get_settings(llm_base_url=None))
-    assert judged["status"] == "skipped"
-    assert "STEUNWIJS_LLM_BASE_URL" in judged["note"]
+    assert isinstance(judged, JudgeNote) and judged.status == "skipped"
+    assert "STEUNWIJS_LLM_BASE_URL" in judged.note
 
 
 def test_judge_reports_an_unreachable_endpoint_instead_of_failing_the_run() -> None:
@@ -134,5 +137,5 @@ def test_judge_reports_an_unreachable_endpoint_instead_of_failing_the_run() -> N
         port = sock.getsockname()[1]
     settings = get_settings(llm_base_url=f"http://127.0.0.1:{port}/v1", llm_timeout=2.0)
     judged = judge_results([_question("a")], [_row("a", "De directie geeft het mandaat.")], settings)
-    assert judged["status"] == "failed"
-    assert str(port) in judged["note"]
+    assert isinstance(judged, JudgeNote) and judged.status == "failed"
+    assert str(port) in judged.note

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from evals.matching import holds, markers, normalise
 from evals.metrics import (
     AnswerPointCoverage,
     CitationSourcePrecision,
@@ -16,14 +17,11 @@ from evals.metrics import (
     Latency,
     MarkersValid,
     MeanReciprocalRank,
-    aggregate,
     default_metrics,
-    holds,
-    markers,
-    normalise,
-    score_rows,
 )
 from evals.questionset import Question
+from evals.results import ResultRow
+from evals.scoring import aggregate, score_rows
 
 QUOTE_A = "de zorgcoördinator is voor de ondersteuners de spilfiguur in de school"
 QUOTE_B = "ondersteuners vragen meer tijd per aanvraag voor het type basisaanbod"
@@ -69,21 +67,23 @@ def result(
     abstained: bool = False,
     qid: str = "q1",
     latency_ms: float = 100.0,
-) -> dict[str, Any]:
+) -> ResultRow:
     """A results row whose citation n points at retrieved passage cited[n-1] (1-based indexes)."""
     citations = [
         {"n": n, "source": retrieved[i - 1]["source"], "text": retrieved[i - 1]["text"], "quote": ""}
         for n, i in enumerate(cited or [], start=1)
     ]
-    return {
-        "id": qid,
-        "question": "",
-        "answer": answer,
-        "abstained": abstained,
-        "citations": citations,
-        "retrieved": retrieved,
-        "latency_ms": latency_ms,
-    }
+    return ResultRow.model_validate(
+        {
+            "id": qid,
+            "question": "",
+            "answer": answer,
+            "abstained": abstained,
+            "citations": citations,
+            "retrieved": retrieved,
+            "latency_ms": latency_ms,
+        }
+    )
 
 
 def ranked(evidence_at: dict[int, str], n: int = 10) -> list[dict[str, Any]]:
@@ -164,11 +164,11 @@ def test_markers_valid_requires_a_citation_whose_passage_was_retrieved() -> None
     assert metric.compute(question(), result(retrieved, "Zin [1]. Zin [3].", cited=[1, 3])) == 0.5
     # a citation whose passage is not among the retrieved ones
     row = result(retrieved, "Zin [1].", cited=[1])
-    row["citations"][0]["text"] = "a passage that retrieval never returned"
+    row.citations[0].text = "a passage that retrieval never returned"
     assert metric.compute(question(), row) == 0.0
     # same words, different document: still not the retrieved passage
     row = result(retrieved, "Zin [1].", cited=[1])
-    row["citations"][0]["source"] = "004_f932f971383260c2.txt"
+    row.citations[0].source = "004_f932f971383260c2.txt"
     assert metric.compute(question(), row) == 0.0
     assert metric.compute(question(), result(retrieved, "Dat staat niet in de documenten.")) is None
 
@@ -229,18 +229,18 @@ def test_aggregate_averages_applicable_questions_overall_and_per_group() -> None
         result([], "Dat staat niet in de documenten.", abstained=True, qid="c", latency_ms=20),
     ]
     metrics = default_metrics()
-    summary = aggregate(metrics, questions, score_rows(metrics, questions, results))
-    overall = summary["overall"]
-    assert overall["n"] == 3
+    tables = aggregate(metrics, questions, score_rows(metrics, questions, results))
+    overall = tables.overall.values
+    assert tables.overall.n == 3
     assert overall["evidence_recall@10"] == 0.5  # a found, b not; c does not count
     assert overall["citation_support"] == 0.5
     assert overall["abstention_correct"] == 1.0
     assert overall["abstention_false"] == 0.0
     assert overall["latency_p50_ms"] == 20.0
-    assert summary["applicable"]["evidence_recall@10"] == 2
-    assert summary["by_persona"]["directie"]["mrr@10"] == 0.5
-    assert summary["by_persona"]["trainer"]["mrr@10"] is None
-    assert summary["by_topic"]["feiten"]["n"] == 2
+    assert tables.applicable["evidence_recall@10"] == 2
+    assert tables.by_persona["directie"].values["mrr@10"] == 0.5
+    assert tables.by_persona["trainer"].values["mrr@10"] is None
+    assert tables.by_topic["feiten"].n == 2
 
 
 def test_score_rows_names_questions_without_a_result() -> None:

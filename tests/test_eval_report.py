@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from evals.metrics import default_metrics
 from evals.questionset import Question
 from evals.report import write_report
-from evals.summary import build_summary
+from evals.results import ResultRow
+from evals.scoring import build_summary
+from evals.summary import EvidenceCheck, JudgeNote, RunInfo, Summary
 
 QUOTE = "de zorgcoördinator is voor de ondersteuners de spilfiguur in de school"
 SOURCE = "000_baa5b4e532ab2e0a.txt"
@@ -28,15 +28,15 @@ def _q(qid: str, persona: str, topic: str, answerable: bool = True) -> Question:
                     answerable=True)
 
 
-def _row(qid: str, answer: str, texts: list[str], abstained: bool = False, latency: float = 100.0) -> dict[str, Any]:
+def _row(qid: str, answer: str, texts: list[str], abstained: bool = False, latency: float = 100.0) -> ResultRow:
     retrieved = [{"source": SOURCE, "text": t, "score": 1.0 / (i + 1)} for i, t in enumerate(texts)]
     citations = [] if abstained else [{"n": 1, "source": SOURCE, "text": texts[0], "quote": texts[0]}]
-    return {"id": qid, "question": "", "answer": answer, "abstained": abstained, "citations": citations,
-            "retrieved": retrieved, "latency_ms": latency}
+    return ResultRow.model_validate({"id": qid, "question": "", "answer": answer, "abstained": abstained,
+                                     "citations": citations, "retrieved": retrieved, "latency_ms": latency})
 
 
 @pytest.fixture()
-def summary() -> dict[str, Any]:
+def summary() -> Summary:
     questions = [
         _q("good", "leerondersteuner", "rollen"),
         _q("wrong-passage", "directie", "feiten"),
@@ -53,10 +53,9 @@ def summary() -> dict[str, Any]:
         _row(q.id, "top passage [1]", ["Het CLB schrijft verslagen.", f"Zo is {QUOTE}."], latency=20)
         for q in questions
     ]
-    run = {"started": "2025-01-01T00:00:00+00:00", "seconds": 1.0, "sets": ["tiny.jsonl"], "questions": 4,
-           "selected_ids": None, "added_for_history": [], "answerer": "default",
-           "embedding_model": "e5", "top_k": 10}
-    judge = {"status": "skipped", "note": "no LLM endpoint configured"}
+    run = RunInfo(started="2025-01-01T00:00:00+00:00", seconds=1.0, sets=["tiny.jsonl"], questions=4,
+                  selected_ids=None, added_for_history=[], answerer="default", embedding_model="e5", top_k=10)
+    judge = JudgeNote(status="skipped", note="no LLM endpoint configured")
     return build_summary(questions, ours, default_metrics(), run, judge, theirs, "quickstart baseline")
 
 
@@ -78,7 +77,7 @@ class _Collector(HTMLParser):
                 self.external.append(f"{tag} {attr}={values[attr]}")
 
 
-def test_report_files_exist_and_html_is_standalone(summary: dict[str, Any], tmp_path: Path) -> None:
+def test_report_files_exist_and_html_is_standalone(summary: Summary, tmp_path: Path) -> None:
     md_path, html_path = write_report(summary, tmp_path)
     assert md_path.is_file() and html_path.is_file()
     for name in ("overall", "by_persona", "by_topic", "latency"):
@@ -91,7 +90,7 @@ def test_report_files_exist_and_html_is_standalone(summary: dict[str, Any], tmp_
     assert page.tables == 5
 
 
-def test_report_shows_metrics_side_by_side_with_the_baseline(summary: dict[str, Any], tmp_path: Path) -> None:
+def test_report_shows_metrics_side_by_side_with_the_baseline(summary: Summary, tmp_path: Path) -> None:
     md_path, html_path = write_report(summary, tmp_path)
     md = md_path.read_text(encoding="utf-8")
     # the overall row for recall@10: ours 1 of 2 found (0.50), baseline 2 of 2 (1.00), ratio x0.50
@@ -105,12 +104,12 @@ def test_report_shows_metrics_side_by_side_with_the_baseline(summary: dict[str, 
     assert "quickstart baseline" in html and "LLM judge skipped" in html
 
 
-def test_report_lists_failures_with_expected_and_returned(summary: dict[str, Any], tmp_path: Path) -> None:
+def test_report_lists_failures_with_expected_and_returned(summary: Summary, tmp_path: Path) -> None:
     md_path, html_path = write_report(summary, tmp_path)
-    failing = {f["id"]: f for f in summary["failures"]}
+    failing = {f.id: f for f in summary.failures}
     assert set(failing) == {"wrong-passage", "answered-unanswerable"}
-    assert "answered a question no document answers" in failing["answered-unanswerable"]["reasons"]
-    assert failing["wrong-passage"]["expected"]["evidence"] == [{"quote": QUOTE, "retrieved": False, "cited": False}]
+    assert "answered a question no document answers" in failing["answered-unanswerable"].reasons
+    assert failing["wrong-passage"].expected.evidence == [EvidenceCheck(quote=QUOTE, retrieved=False, cited=False)]
     md = md_path.read_text(encoding="utf-8")
     assert "## Failures (2)" in md
     assert f'evidence (not retrieved, not cited): "{QUOTE}"' in md
@@ -119,19 +118,21 @@ def test_report_lists_failures_with_expected_and_returned(summary: dict[str, Any
     assert "Failures (2)" in html and "### good" not in md
     # answer text is escaped in the HTML, never injected as markup
     assert "verslagen &lt;b&gt;vet&lt;/b&gt; [1]" in html and "<b>vet</b>" not in html
-    assert json.dumps(summary)  # the summary written beside the report is plain JSON
+    assert Summary.model_validate_json(summary.model_dump_json()) == summary  # summary.json reads back whole
 
 
-def test_report_shows_judge_scores_per_group_when_judged(summary: dict[str, Any], tmp_path: Path) -> None:
+def test_report_shows_judge_scores_per_group_when_judged(summary: Summary, tmp_path: Path) -> None:
     from evals.judge import JudgeCoverage
-    from evals.metrics import aggregate
+    from evals.scoring import aggregate
+    from evals.summary import JudgeScores
 
     judge = JudgeCoverage(llm=None)  # only its aggregation is used here
     questions = [_q("a", "directie", "rollen"), _q("b", "trainer", "rollen")]
-    summary["judge"] = {
-        "status": "done", "model": "judge-model", "endpoint": "http://127.0.0.1:1/v1", "unparsed": ["b: ..."],
-        **aggregate([judge], questions, {judge.name: [0.75, None]}),
-    }
+    tables = aggregate([judge], questions, {judge.name: [0.75, None]})
+    summary.judge = JudgeScores(
+        model="judge-model", endpoint="http://127.0.0.1:1/v1", unparsed=["b: ..."], scores={"a": 0.75, "b": None},
+        overall=tables.overall, by_persona=tables.by_persona, by_topic=tables.by_topic, applicable=tables.applicable,
+    )
     md = write_report(summary, tmp_path)[0].read_text(encoding="utf-8")
     assert "coverage_judge = 0.75 over 1 questions; 1 verdict(s) could not be parsed" in md
     assert "| directie | 1 | 0.75 |" in md and "| trainer | 1 | — |" in md

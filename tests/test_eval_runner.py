@@ -10,7 +10,8 @@ import pytest
 
 import evals.runner as runner
 from evals.questionset import QuestionSetError
-from evals.runner import EvalInputError, load_sets, read_ids_file, run_eval, select
+from evals.runner import run_eval
+from evals.selection import EvalInputError, history_chain, load_sets, read_ids_file, select
 
 
 def _line(qid: str, follow_up_of: str | None = None, answerable: bool = True, question: str = "") -> dict[str, Any]:
@@ -75,6 +76,14 @@ def test_selection_adds_the_earlier_turns_a_follow_up_needs(tmp_path: Path) -> N
         select(questions, ["a", "zz"])
 
 
+def test_history_chain_is_the_conversation_oldest_first(tmp_path: Path) -> None:
+    path = _write(tmp_path / "s.jsonl", [_line("a"), _line("b", "a"), _line("c", "b"), _line("d")])
+    questions = load_sets([path])
+    by_id = {q.id: q for q in questions}
+    assert history_chain(by_id["c"], by_id) == ["a", "b"]
+    assert history_chain(by_id["d"], by_id) == []
+
+
 def test_ids_file_ignores_comments_and_blank_lines(tmp_path: Path) -> None:
     path = tmp_path / "ids.txt"
     path.write_text("# gate\nrol-001\n\nfeit-002  # a fact\n", encoding="utf-8")
@@ -121,8 +130,8 @@ def test_run_sends_history_for_follow_ups_and_writes_everything(
         assert set(row) >= {"id", "question", "answer", "abstained", "citations", "retrieved", "latency_ms"}
         assert row["latency_ms"] > 0
     assert len(rows[0]["retrieved"]) >= 10
-    assert summary["metrics"]["overall"]["markers_valid"] == 1.0
-    assert summary["baseline"] is None and summary["ratios"] is None
+    assert summary.metrics.overall.values["markers_valid"] == 1.0
+    assert summary.baseline is None and summary.ratios is None
     assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["run"]["questions"] == 3
     assert (out / "report.md").is_file() and (out / "report.html").is_file()
 
@@ -131,5 +140,6 @@ def test_run_refuses_an_empty_knowledge_base(tmp_settings, tmp_path: Path) -> No
     from kb.knowledge_base import KnowledgeBase
 
     path = _write(tmp_path / "s.jsonl", [_line("q1")])
-    with pytest.raises(EvalInputError, match="steunwijs ingest"):
+    with pytest.raises(EvalInputError, match="steunwijs ingest") as caught:
         run_eval([path], tmp_path / "out", tmp_settings, kb=KnowledgeBase(tmp_settings))
+    assert "steunwijs ingest" in caught.value.nl and caught.value.exit_code == 2

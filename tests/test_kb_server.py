@@ -17,7 +17,8 @@ from ingest.pipeline import ingest_folder
 from kb.embeddings import Embedder
 from kb.generations import Layout
 from kb.knowledge_base import KnowledgeBase
-from kb.store import Store, StoreUnavailable
+from kb.store import Store
+from steunwijs.errors import StoreUnavailable
 from steunwijs.settings import get_settings
 from tests.pipeline_corpus import DOCS, write_corpus
 from tests.processes import stop

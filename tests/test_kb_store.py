@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kb.store import ServerAddress, Store, StoredRecord, StoreUnavailable
-from steunwijs.errors import ConfigurationError
+from kb.store import ServerAddress, Store, StoredRecord
+from steunwijs.errors import ConfigurationError, StoreUnavailable
 from steunwijs.settings import Settings, get_settings
 from steunwijs.types import DocumentMeta, Passage
 

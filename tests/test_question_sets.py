@@ -20,6 +20,7 @@ from evals.questionset import (
     load_set,
     verify_evidence,
 )
+from steunwijs.errors import InputError
 from steunwijs.settings import PERSONAS, Settings
 
 SETS_DIR = Path(__file__).resolve().parent.parent / "evals" / "sets"
@@ -195,5 +196,8 @@ def test_loader_reports_invalid_json_and_a_missing_file(tmp_path: Path) -> None:
     path.write_text(json.dumps(_answerable()) + "\n{not json\n", encoding="utf-8")
     with pytest.raises(QuestionSetError, match="line 2"):
         load_set(path)
-    with pytest.raises(QuestionSetError, match="file not found"):
+    with pytest.raises(QuestionSetError, match="file not found") as caught:
         load_set(tmp_path / "absent.jsonl")
+    # an unusable set is the user's input: the CLI shows the Dutch message and exits with 2
+    assert isinstance(caught.value, InputError) and caught.value.exit_code == 2
+    assert caught.value.nl.startswith("De vragenset") and "absent.jsonl" in caught.value.nl
