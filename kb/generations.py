@@ -40,6 +40,7 @@ from chromadb.api.models.Collection import Collection
 from pydantic import BaseModel
 
 from kb.bm25 import BM25Index, BM25Mismatch
+from kb.encoder.adapter import model_label
 from kb.store import Store, StoredRecord
 from steunwijs.errors import SteunwijsError
 from steunwijs.settings import Settings
@@ -66,7 +67,7 @@ def model_id(settings: Settings) -> str:
 
     Recorded with every generation: vectors of different models must never be mixed or compared.
     """
-    return settings.embedding_model_path.rstrip("/").rsplit("/", 1)[-1]
+    return model_label(settings.embedding_model_path)
 
 
 class Pointer(BaseModel):
@@ -238,11 +239,17 @@ def _save_bm25_once(index: BM25Index, folder: Path) -> None:
 
 @dataclass
 class Generation:
-    """A generation loaded for search: its collection, its passages (in BM25 order) and its BM25 index."""
+    """A generation loaded for search: its passages (in BM25 order), their vectors and the BM25 index.
+
+    Dense search is exact, over `vectors` in memory (a few MB for thousands of passages): Chroma's
+    HNSW index is approximate, and two builds from the very same vectors gave different neighbours,
+    so answers changed from one ingest to the next. Chroma stays the store of record.
+    """
 
     pointer: Pointer
     collection: Collection
     passages: list[Passage]
+    vectors: np.ndarray  # (passages, dim) float32, row i is passages[i]
     bm25: BM25Index
     sources: np.ndarray
     eras: np.ndarray
@@ -250,8 +257,9 @@ class Generation:
     @classmethod
     def load(cls, store: Store, layout: Layout, pointer: Pointer) -> Generation:
         collection = store.collection(pointer.collection)
-        records = store.records(collection)
+        records = store.records(collection, with_embeddings=True)
         by_id = {r.id: r.to_passage() for r in records}
+        vector_of = {r.id: r.embedding for r in records}
         folder = layout.bm25_folder(pointer.generation)
         try:
             bm25 = BM25Index.load(folder, expected_ids=list(by_id))
@@ -262,10 +270,13 @@ class Generation:
             shutil.rmtree(folder)
             bm25 = _rebuild_bm25(by_id, folder)
         passages = [by_id[pid] for pid in bm25.ids]
+        dim = pointer.dim
+        vectors = np.stack([vector_of[pid] for pid in bm25.ids]) if passages else np.zeros((0, dim), np.float32)
         return cls(
             pointer=pointer,
             collection=collection,
             passages=passages,
+            vectors=vectors.astype(np.float32, copy=False),
             bm25=bm25,
             sources=np.array([p.source for p in passages], dtype=object),
             eras=np.array([p.doc.era or "" for p in passages], dtype=object),

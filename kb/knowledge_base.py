@@ -155,7 +155,6 @@ class KnowledgeBase:
         wanted_eras = self._resolve(eras, set(generation.eras) - {""}, "era")
         return HybridRetriever(
             generation,
-            self.store,
             self.embedder,
             top_k=k or self.settings.top_k,
             candidate_k=max(self.settings.candidate_k, k or 0),

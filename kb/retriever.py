@@ -1,4 +1,4 @@
-"""Hybrid retrieval: dense (Chroma, e5 embeddings) + lexical (BM25), fused by reciprocal rank fusion.
+"""Hybrid retrieval: dense (e5 embeddings, exact) + lexical (BM25), fused by reciprocal rank fusion.
 
 Why both: the dense side finds passages that say the same thing in other words; BM25 finds exact
 terms (acronyms, numbers, names) that a small embedding model blurs. RRF combines the two rankings
@@ -12,14 +12,15 @@ instead of passage id, and resolves an LLM from llama-index's global settings ev
 generation is wanted. The fusion itself is a few lines, so it is written out here; the class is
 still a llama-index `BaseRetriever`, so llama-index components can use it as is.
 
-Filters (documents, eras) apply on both sides: a Chroma `where` on the dense query and a weight
-mask inside the BM25 scoring, so filtering never just trims a list that was cut off earlier.
+Filters (documents, eras) apply on both sides as one mask: inside the dense scoring and inside the
+BM25 scoring, so filtering never just trims a list that was cut off earlier. Dense scoring is an
+exact dot product over the generation's vectors (kb.generations.Generation explains why not HNSW).
 The dense query is the user's question; only BM25 gets the expansion (see steunwijs/dutch/synonyms.py).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 from llama_index.core.retrievers import BaseRetriever
@@ -27,7 +28,7 @@ from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
 from kb.fusion import reciprocal_rank_fusion
 from kb.generations import Generation
-from kb.store import Store, flat_metadata
+from kb.store import flat_metadata
 from steunwijs.dutch.analysis import analyze
 from steunwijs.dutch.synonyms import Expander
 
@@ -49,7 +50,6 @@ class HybridRetriever(BaseRetriever):
     def __init__(
         self,
         generation: Generation,
-        store: Store,
         embedder: Embedder,
         *,
         top_k: int,
@@ -61,7 +61,6 @@ class HybridRetriever(BaseRetriever):
     ) -> None:
         super().__init__()
         self.generation = generation
-        self.store = store
         self.embedder = embedder
         self.top_k = top_k
         self.candidate_k = candidate_k
@@ -70,20 +69,16 @@ class HybridRetriever(BaseRetriever):
         self.sources = sources
         self.eras = eras
 
-    def _where(self) -> dict[str, Any] | None:
-        clauses: list[dict[str, Any]] = []
-        if self.sources:
-            clauses.append({"source": {"$in": list(self.sources)}})
-        if self.eras:
-            clauses.append({"era": {"$in": list(self.eras)}})
-        if not clauses:
-            return None
-        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
-
-    def dense(self, embedding: np.ndarray, allowed: int) -> list[tuple[str, float]]:
-        """(id, cosine) of the nearest passages among the `allowed` ones that pass the filters."""
+    def dense(self, embedding: np.ndarray, mask: np.ndarray | None, allowed: int) -> list[tuple[str, float]]:
+        """(id, cosine) of the nearest passages among the `allowed` ones that pass the filters, best first."""
         n = min(self.candidate_k, allowed)
-        return self.store.nearest(self.generation.collection, embedding, n, self._where()) if n else []
+        if not n:
+            return []
+        scores = self.generation.vectors @ embedding
+        if mask is not None:
+            scores = np.where(mask > 0, scores, -np.inf)
+        top = np.argsort(-scores, kind="stable")[:n]
+        return [(self.generation.passages[i].id, float(scores[i])) for i in top]
 
     def lexical(self, query: str, mask: np.ndarray | None) -> list[tuple[str, float]]:
         """(id, BM25 score) of the best passages for the question, expanded with the documents' words."""
@@ -101,7 +96,7 @@ class HybridRetriever(BaseRetriever):
             embedding = np.asarray(query_bundle.embedding, dtype=np.float32)
         else:
             embedding = self.embedder.embed_query(query_bundle.query_str)
-        dense = self.dense(embedding, allowed)
+        dense = self.dense(embedding, mask, allowed)
         lexical = self.lexical(query_bundle.query_str, mask)
         dense_scores, bm25_scores = dict(dense), dict(lexical)
         fused = reciprocal_rank_fusion([[pid for pid, _ in dense], [pid for pid, _ in lexical]], self.rrf_k)

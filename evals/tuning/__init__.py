@@ -1,0 +1,1 @@
+"""`steunwijs tune`: adapt the embedding model to a corpus with a LoRA adapter (see tune.py)."""
