@@ -8,7 +8,7 @@ import pytest
 
 from evals.gate import GATE_IDS
 from evals.metrics import default_metrics
-from evals.runner import read_ids_file
+from evals.selection import read_ids_file
 from steunwijs.settings import Settings, get_settings
 from tests.webapp_corpus import copy_data_dir
 from webapp import texts
@@ -17,13 +17,13 @@ from webapp.startup import Startup
 
 
 def test_without_a_report_the_tab_says_how_to_make_one(tmp_settings: Settings) -> None:
-    view = Handlers(tmp_settings, Startup(tmp_settings)).latest_eval()
+    view = Handlers(tmp_settings, Startup(tmp_settings)).evaluation.latest()
     assert (view.info, view.rows, view.plots) == (texts.EVAL_NONE, [], [])
     assert view.headers == texts.EVAL_COLUMNS
 
 
 def test_the_button_refuses_politely_before_the_knowledge_base_is_ready(tmp_settings: Settings) -> None:
-    assert Handlers(tmp_settings, Startup(tmp_settings)).run_fast_eval() == texts.NOT_READY
+    assert Handlers(tmp_settings, Startup(tmp_settings)).evaluation.run_fast() == texts.NOT_READY
 
 
 @pytest.mark.slow
@@ -31,15 +31,15 @@ def test_fast_set_runs_and_becomes_the_latest_report(corpus_kb, tmp_path: Path) 
     settings = get_settings(data_dir=copy_data_dir(corpus_kb.settings.data_dir, tmp_path / "data"))
     startup = Startup(settings)
     startup.run()
-    handlers = Handlers(settings, startup)
+    evaluation = Handlers(settings, startup).evaluation
     reported: list[tuple[tuple[int, int], str]] = []
-    message = handlers.run_fast_eval(progress=lambda fraction, desc: reported.append((fraction, desc)))
+    message = evaluation.run_fast(progress=lambda fraction, desc: reported.append((fraction, desc)))
     questions = int(message.removeprefix("Evaluatie klaar: ").split()[0])
     assert questions >= len(read_ids_file(GATE_IDS))  # the gate ids, plus parents of follow-ups
     # the page's progress bar moved with every answered question, in Dutch
     assert [fraction for fraction, _ in reported] == [(n, questions) for n in range(1, questions + 1)]
     assert {desc for _, desc in reported} == {texts.EVAL_STAGES["answer"]}
-    view = handlers.latest_eval()
+    view = evaluation.latest()
     assert [row[0] for row in view.rows] == [m.name for m in default_metrics()]
     assert view.headers == texts.EVAL_COLUMNS  # run without the baseline: no baseline columns
     assert all(len(row) == len(view.headers) for row in view.rows)

@@ -11,8 +11,9 @@ from steunwijs.settings import Settings
 from tests.webapp_answers import QUOTE, abstained, answered
 from webapp import texts
 from webapp.chat_format import answer_message
-from webapp.export import conversation_markdown, dutch_date
-from webapp.handlers import ChatSession, Handlers
+from webapp.handlers import Handlers
+from webapp.handout import conversation_markdown, dutch_date
+from webapp.session import ChatSession
 from webapp.startup import Startup
 
 WHEN = datetime(2026, 11, 23, 14, 5, 9)
@@ -25,8 +26,11 @@ def test_handout_has_each_question_answer_and_source() -> None:
     assert "*Ik ben: directie*" in text
     assert answered().text in text
     assert f"   > “{QUOTE}”" in text
-    assert "1. *Erkenningsonderzoeken leersteuncentra 2023-2024* (leersteundecreet (vanaf 2023))" in text
-    assert "sectie 4 Resultaten > 4.3.1 LP1 handelingsgericht samenwerken, p. ca. 12, regels 120–134" in text
+    # the source's place as Citation.where() words it, with the full title, then the document's period
+    assert (
+        "1. Erkenningsonderzoeken leersteuncentra 2023-2024, 4.3.1 LP1 handelingsgericht samenwerken, "
+        "p. ca. 12, r. 120-134 (periode: leersteundecreet (vanaf 2023))  \n"
+    ) in text
     second = text[text.index("## 2."):]
     assert f"**{texts.ABSTAIN_HEADING}**" in second
     assert f"**{texts.MAYBE_RELEVANT}**" in second and f"**{texts.SOURCES_HEADING}**" not in second
@@ -42,14 +46,14 @@ def test_dutch_date() -> None:
 
 
 def test_export_follows_what_the_chat_shows(tmp_settings: Settings) -> None:
-    handlers = Handlers(tmp_settings, Startup(tmp_settings))
+    feedback = Handlers(tmp_settings, Startup(tmp_settings)).feedback
     first, second = answered(), abstained()
     session = ChatSession(answers=[first, second])
     # the user undid the first turn: only the second is in the chat
     history = [{"role": "user", "content": second.question}, answer_message(second, 1)]
-    path, message = handlers.export_conversation(history, session)
+    path, message = feedback.export_conversation(history, session)
     assert message == ""
     text = Path(path).read_text(encoding="utf-8")
     assert second.question in text and first.question not in text
     assert Path(path).parent == tmp_settings.data_dir / "exports"
-    assert handlers.export_conversation([], session) == (None, texts.EXPORT_EMPTY)
+    assert feedback.export_conversation([], session) == (None, texts.EXPORT_EMPTY)

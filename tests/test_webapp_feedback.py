@@ -14,8 +14,10 @@ from steunwijs.settings import Settings
 from tests.webapp_answers import abstained, answered
 from webapp import texts
 from webapp.chat_format import answer_message
-from webapp.feedback import FeedbackStore
-from webapp.handlers import ChatSession, Handlers
+from webapp.feedback_store import FeedbackStore
+from webapp.handlers import Handlers
+from webapp.handlers.feedback import FeedbackHandler
+from webapp.session import ChatSession
 from webapp.startup import Startup
 
 
@@ -24,9 +26,9 @@ def like(index: int, liked: bool | str) -> gr.LikeData:
 
 
 @pytest.fixture()
-def chat(tmp_settings: Settings) -> tuple[Handlers, ChatSession, list[dict]]:
-    """Handlers over a temp data folder and a session in which two answers were shown."""
-    handlers = Handlers(tmp_settings, Startup(tmp_settings))  # feedback needs no knowledge base
+def chat(tmp_settings: Settings) -> tuple[FeedbackHandler, ChatSession, list[dict]]:
+    """The feedback handler over a temp data folder and a session in which two answers were shown."""
+    feedback = Handlers(tmp_settings, Startup(tmp_settings)).feedback  # feedback needs no knowledge base
     session = ChatSession(answers=[answered(), abstained()])
     history = [
         {"role": "user", "content": session.answers[0].question},
@@ -34,7 +36,7 @@ def chat(tmp_settings: Settings) -> tuple[Handlers, ChatSession, list[dict]]:
         {"role": "user", "content": session.answers[1].question},
         answer_message(session.answers[1], 1),
     ]
-    return handlers, session, history
+    return feedback, session, history
 
 
 def test_a_row_keeps_the_whole_context_of_the_verdict(tmp_path: Path) -> None:
@@ -64,46 +66,46 @@ def test_rating_changes_and_unknown_rows_are_reported(tmp_path: Path) -> None:
         store.add(answered(), "meh")  # type: ignore[arg-type]
 
 
-def test_thumbs_and_comment_through_the_handlers(chat) -> None:
-    handlers, session, history = chat
-    session, message = handlers.rate(history, session, like(3, False))
+def test_thumbs_and_comment_through_the_handler(chat) -> None:
+    feedback, session, history = chat
+    session, message = feedback.rate(history, session, like(3, False))
     assert message == texts.FEEDBACK_SAVED_DOWN
-    comment, message = handlers.save_comment("De vraag is wel beantwoord.", session)
+    comment, message = feedback.save_comment("De vraag is wel beantwoord.", session)
     assert (comment, message) == ("", texts.COMMENT_SAVED)
-    session, _ = handlers.rate(history, session, like(1, True))
-    [first, second] = handlers.feedback.rows()
+    session, _ = feedback.rate(history, session, like(1, True))
+    [first, second] = feedback.store.rows()
     assert (first.question, first.rating, first.comment) == (abstained().question, "down", "De vraag is wel beantwoord.")
     assert (second.question, second.rating, second.comment) == (answered().question, "up", "")
 
 
 def test_changing_and_withdrawing_a_thumb_keeps_one_row_per_answer(chat) -> None:
-    handlers, session, history = chat
-    session, _ = handlers.rate(history, session, like(1, True))
-    session, _ = handlers.rate(history, session, like(1, False))
-    assert [r.rating for r in handlers.feedback.rows()] == ["down"]
-    session, message = handlers.rate(history, session, like(1, ""))
-    assert message == texts.FEEDBACK_REMOVED and handlers.feedback.rows() == []
-    assert handlers.save_comment("te laat", session) == ("te laat", texts.COMMENT_WITHOUT_VOTE)
+    feedback, session, history = chat
+    session, _ = feedback.rate(history, session, like(1, True))
+    session, _ = feedback.rate(history, session, like(1, False))
+    assert [r.rating for r in feedback.store.rows()] == ["down"]
+    session, message = feedback.rate(history, session, like(1, ""))
+    assert message == texts.FEEDBACK_REMOVED and feedback.store.rows() == []
+    assert feedback.save_comment("te laat", session) == ("te laat", texts.COMMENT_WITHOUT_VOTE)
 
 
 def test_only_answers_can_be_rated(chat) -> None:
-    handlers, session, history = chat
-    _, message = handlers.rate(history, session, like(0, True))  # the user's own question
+    feedback, session, history = chat
+    _, message = feedback.rate(history, session, like(0, True))  # the user's own question
     assert message == texts.FEEDBACK_NOT_AN_ANSWER
-    assert handlers.feedback.rows() == []
+    assert feedback.store.rows() == []
 
 
 def test_csv_export_has_every_row_and_column(chat) -> None:
-    handlers, session, history = chat
-    handlers.rate(history, session, like(1, True))
-    handlers.rate(history, session, like(3, False))
-    handlers.save_comment("Mist het CLB; “citaat” met ë", session)
-    path = Path(handlers.export_feedback())
-    assert path.parent == handlers.exports_dir and path.suffix == ".csv"
+    feedback, session, history = chat
+    feedback.rate(history, session, like(1, True))
+    feedback.rate(history, session, like(3, False))
+    feedback.save_comment("Mist het CLB; “citaat” met ë", session)
+    path = Path(feedback.export_csv())
+    assert path.parent == feedback.exports_dir and path.suffix == ".csv"
     with path.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert [r["rating"] for r in rows] == ["up", "down"]
     assert rows[1]["comment"] == "Mist het CLB; “citaat” met ë"
     assert rows[1]["abstained"] == "1"
     assert json.loads(rows[0]["citations"])[0]["n"] == 1
-    assert handlers.feedback_summary() == texts.FEEDBACK_COUNT.format(total=2, up=1, down=1)
+    assert feedback.summary() == texts.FEEDBACK_COUNT.format(total=2, up=1, down=1)

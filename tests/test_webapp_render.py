@@ -4,21 +4,22 @@ from __future__ import annotations
 
 import pytest
 
-from tests.webapp_answers import DOC, PASSAGE_TEXT, QUOTE, abstained, answered, hit
+from steunwijs.types import Citation
+from tests.webapp_answers import DOC, PASSAGE_TEXT, QUOTE, abstained, answered, citation, hit
 from webapp import texts
 from webapp.chat_format import (
     SourceRef,
     answer_message,
+    find_citation,
     link_markers,
     message_answer_index,
     source_choices,
-    source_view,
 )
-from webapp.citation_panel import SourceView, find_quote, render_passages, render_source
+from webapp.citation_panel import find_quote, render_passages, render_source
 
 
 def test_panel_names_the_source_and_marks_the_exact_quote() -> None:
-    html = render_source(source_view(answered(), 1))
+    html = render_source(find_citation(answered(), 1))
     assert DOC.title in html
     assert "leersteundecreet (vanaf 2023)" in html
     assert "4 Resultaten &gt; 4.3.1 LP1 handelingsgericht samenwerken" in html
@@ -29,27 +30,26 @@ def test_panel_names_the_source_and_marks_the_exact_quote() -> None:
 
 
 def test_panel_escapes_the_document_text() -> None:
-    html = render_source(source_view(answered(), 1))
+    html = render_source(find_citation(answered(), 1))
     assert "&amp; bespreekt &lt;doelen&gt;" in html
     assert "<doelen>" not in html
 
 
 def test_exact_page_is_shown_without_approximation() -> None:
-    answer = answered().model_copy(update={"retrieved": [hit(approximate=False)]})
-    html = render_source(source_view(answer, 1))
+    html = render_source(citation(approximate=False))
     assert "<dd>12</dd>" in html
 
 
 def test_quote_is_found_across_rewrapped_whitespace() -> None:
     text = "De leerondersteuner werkt\n\nsamen met   de leraar."
     assert find_quote(text, "werkt samen met de leraar") == (text.index("werkt"), len(text) - 1)
-    view = SourceView("[1]", "T", "f.txt", None, "", None, True, (1, 2), text, quote="werkt samen met de leraar")
-    assert "<mark>werkt\n\nsamen met   de leraar</mark>" in render_source(view)
+    passage = hit().passage.model_copy(update={"text": text})
+    rewrapped = Citation(n=1, passage=passage, quote="werkt samen met de leraar")
+    assert "<mark>werkt\n\nsamen met   de leraar</mark>" in render_source(rewrapped)
 
 
 def test_a_quote_missing_from_the_passage_is_shown_apart_not_marked() -> None:
-    view = source_view(answered(), 1)
-    html = render_source(SourceView(**{**view.__dict__, "quote": "woorden die er niet staan"}))
+    html = render_source(citation(quote="woorden die er niet staan"))
     assert "<mark>" not in html
     assert texts.QUOTE_NOT_FOUND in html
     assert "woorden die er niet staan" in html
@@ -94,8 +94,10 @@ def test_source_refs_round_trip_and_reject_other_anchors() -> None:
 def test_source_choices_and_unknown_citation() -> None:
     choices = source_choices(answered(), 1)
     assert [ref for _, ref in choices] == ["sw-1-1", "sw-1-2"]
+    where = "Inspectie: erkenning leersteuncentra (2024), 4.3.1 LP1 handelingsgericht samenwerken, p. ca. 12"
+    assert choices[0][0] == f"[1] {where}"
     with pytest.raises(KeyError):
-        source_view(answered(), 9)
+        find_citation(answered(), 9)
 
 
 def test_browsing_shows_each_passage_with_where_it_is() -> None:
@@ -104,10 +106,10 @@ def test_browsing_shows_each_passage_with_where_it_is() -> None:
     assert PASSAGE_TEXT.split("\n")[0] in html
 
 
-
 def test_sources_list_has_one_line_per_cited_passage() -> None:
     answer = answered()
-    other = answer.citations[1].model_copy(update={"lines": (200, 210), "page": 13})
+    elsewhere = hit(lines=(200, 210)).passage.model_copy(update={"page": 13})
+    other = answer.citations[1].model_copy(update={"passage": elsewhere})
     answer = answer.model_copy(update={"citations": [answer.citations[0], other]})
     content = answer_message(answer, 0)["content"]
     sources = content[content.index(f"**{texts.SOURCES_HEADING}:**"):].splitlines()[1:]

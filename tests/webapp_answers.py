@@ -39,8 +39,8 @@ def hit(lines: tuple[int, int] = (120, 134), approximate: bool = True) -> Hit:
     return Hit(passage=passage, score=0.03, rank=1)
 
 
-def citation(n: int = 1, quote: str = QUOTE) -> Citation:
-    return Citation(n=n, passage=hit(lines=(120, 134)).passage, quote=quote)
+def citation(n: int = 1, quote: str = QUOTE, approximate: bool = True) -> Citation:
+    return Citation(n=n, passage=hit(lines=(120, 134), approximate=approximate).passage, quote=quote)
 
 
 def answered(question: str = "Wat doet een leerondersteuner in de klas?", persona: str = "directie") -> Answer:

@@ -1,1 +1,2 @@
-"""The Gradio web app of Steunwijs: layout (ui), actions (handlers) and their helpers."""
+"""The Gradio web app of Steunwijs: the page (ui), each tab's layout (layout) and handler (handlers),
+and their helpers (chat_format, citation_panel, handout, feedback_store, session, startup, texts, errors)."""

@@ -5,6 +5,9 @@ the session. A small script on the page (static/marker_hook.js) turns a click on
 an event that opens the source in the side panel; without the script the links are harmless
 anchors. The message also carries the answer's index in its metadata, so that feedback on a
 message and the export find the answer behind it, whatever the user undid or retried.
+
+Where a source stands ("Short title, innermost section, p. ca. 12") is `Citation.where()`, the
+wording the terminal and the handout share; the chat leaves out the line range, which the panel shows.
 """
 
 from __future__ import annotations
@@ -15,7 +18,6 @@ from typing import Any
 
 from steunwijs.types import Answer, Citation
 from webapp import texts
-from webapp.citation_panel import SourceView, page_text
 
 REF_PATTERN = re.compile(r"^#?sw-(\d+)-(\d+)$")
 MARKER_PATTERN = re.compile(r"\[(\d+)\]")
@@ -41,25 +43,6 @@ class SourceRef:
         return cls(int(found[1]), int(found[2]))
 
 
-def page_is_approximate(answer: Answer, citation: Citation) -> bool:
-    """Whether the cited page was inferred (plain-text documents) rather than read from a PDF.
-
-    A citation does not carry this itself; the retrieved passage it was taken from does.
-    Unknown provenance counts as approximate, so a page is never claimed to be exact wrongly.
-    """
-    for hit in answer.retrieved:
-        if hit.passage.source == citation.source and tuple(hit.passage.lines) == tuple(citation.lines):
-            return hit.passage.page_approximate
-    return True
-
-
-def _short_title(answer: Answer, citation: Citation) -> str:
-    for hit in answer.retrieved:
-        if hit.passage.source == citation.source:
-            return hit.passage.doc.short_title
-    return citation.title
-
-
 def _link(label: str, ref: SourceRef) -> str:
     escaped = label.replace("[", r"\[").replace("]", r"\]")
     return f"[{escaped}](#{ref})"
@@ -76,21 +59,6 @@ def link_markers(answer: Answer, index: int) -> str:
     return MARKER_PATTERN.sub(replace, answer.text)
 
 
-def _where(answer: Answer, citation: Citation) -> str:
-    """'Short title, last section, p. ca. 12'."""
-    parts = [_short_title(answer, citation)]
-    if citation.section:
-        parts.append(citation.section.split(" > ")[-1])
-    if citation.page is not None:
-        parts.append(f"p. {page_text(citation.page, page_is_approximate(answer, citation))}")
-    return ", ".join(parts)
-
-
-def source_label(answer: Answer, citation: Citation) -> str:
-    """'[1] Short title, last section, p. ca. 12': how a source is named in the sources dropdown."""
-    return f"[{citation.n}] {_where(answer, citation)}"
-
-
 def sources_list(answer: Answer, index: int) -> str:
     """The Markdown list under an answer: one line per cited passage, with the markers that cite it.
 
@@ -99,11 +67,11 @@ def sources_list(answer: Answer, index: int) -> str:
     """
     by_passage: dict[tuple[str, tuple[int, int]], list[Citation]] = {}
     for citation in answer.citations:
-        by_passage.setdefault((citation.source, tuple(citation.lines)), []).append(citation)  # type: ignore[arg-type]
+        by_passage.setdefault((citation.source, citation.lines), []).append(citation)
     lines = []
     for group in by_passage.values():
         links = " ".join(_link(f"[{c.n}]", SourceRef(index, c.n)) for c in group)
-        lines.append(f"- {links} {_where(answer, group[0])}")
+        lines.append(f"- {links} {group[0].where(lines=False)}")
     return "\n".join(lines)
 
 
@@ -140,25 +108,14 @@ def message_answer_index(message: dict[str, Any]) -> int | None:
     return int(suffix) if message_id.startswith(MESSAGE_ID_PREFIX) and suffix.isdigit() else None
 
 
-def source_view(answer: Answer, n: int) -> SourceView:
-    """What the panel shows for citation `n` of `answer`; KeyError when it has no such citation."""
+def find_citation(answer: Answer, n: int) -> Citation:
+    """Citation `n` of `answer` (what marker [n] points at); KeyError when it has no such citation."""
     for citation in answer.citations:
         if citation.n == n:
-            return SourceView(
-                label=f"[{citation.n}]",
-                title=citation.title,
-                source=citation.source,
-                era=citation.era,
-                section=citation.section,
-                page=citation.page,
-                page_approximate=page_is_approximate(answer, citation),
-                lines=(citation.lines[0], citation.lines[1]),
-                text=citation.text,
-                quote=citation.quote,
-            )
+            return citation
     raise KeyError(f"the answer has no citation [{n}]")
 
 
 def source_choices(answer: Answer, index: int) -> list[tuple[str, str]]:
-    """(label, ref) pairs for the sources dropdown of an answer."""
-    return [(source_label(answer, c), str(SourceRef(index, c.n))) for c in answer.citations]
+    """(label, ref) pairs for the sources dropdown of an answer: '[1] Short title, last section, p. ca. 12'."""
+    return [(f"[{c.n}] {c.where(lines=False)}", str(SourceRef(index, c.n))) for c in answer.citations]

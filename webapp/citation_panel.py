@@ -10,27 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from html import escape
 
-from steunwijs.types import Passage
+from steunwijs.types import Citation, Passage
 from webapp import texts
-
-
-@dataclass(frozen=True)
-class SourceView:
-    """What the panel shows for one marker: a citation of an answer or a passage it found."""
-
-    label: str
-    title: str
-    source: str
-    era: str | None
-    section: str
-    page: int | None
-    page_approximate: bool
-    lines: tuple[int, int]
-    text: str
-    quote: str | None = None
 
 
 def find_quote(text: str, quote: str) -> tuple[int, int] | None:
@@ -76,23 +59,24 @@ def page_text(page: int | None, approximate: bool) -> str:
     return f"{texts.APPROXIMATE} {page}" if approximate else str(page)
 
 
-def render_source(view: SourceView) -> str:
-    """The panel's HTML for one source."""
-    first, last = view.lines
+def render_source(citation: Citation) -> str:
+    """The panel's HTML for the source of marker [n]: its place in full, then the passage."""
+    first, last = citation.lines
+    label = f"[{citation.n}]"
     meta = [
-        (texts.ERA_LABEL, view.era or texts.UNKNOWN),
-        (texts.SECTION_LABEL, view.section or texts.UNKNOWN),
-        (texts.PAGE_LABEL, page_text(view.page, view.page_approximate)),
+        (texts.ERA_LABEL, citation.era or texts.UNKNOWN),
+        (texts.SECTION_LABEL, citation.section or texts.UNKNOWN),
+        (texts.PAGE_LABEL, page_text(citation.page, citation.passage.page_approximate)),
         (texts.LINES_LABEL, f"{first}–{last}"),
-        (texts.FILE_LABEL, view.source),
+        (texts.FILE_LABEL, citation.source),
     ]
     rows = "".join(f"<dt>{escape(name)}</dt><dd>{escape(value)}</dd>" for name, value in meta)
     return (
-        f'<article class="sw-source" aria-label="{escape(texts.SOURCE_PANEL_LABEL)} {escape(view.label)}">'
-        f'<header><span class="sw-badge">{escape(view.label)}</span>'
-        f"<h3>{escape(view.title)}</h3></header>"
+        f'<article class="sw-source" aria-label="{escape(texts.SOURCE_PANEL_LABEL)} {escape(label)}">'
+        f'<header><span class="sw-badge">{escape(label)}</span>'
+        f"<h3>{escape(citation.title)}</h3></header>"
         f'<dl class="sw-meta">{rows}</dl>'
-        f"{_passage_html(view.text, view.quote)}"
+        f"{_passage_html(citation.text, citation.quote)}"
         "</article>"
     )
 

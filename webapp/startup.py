@@ -14,8 +14,10 @@ from enum import Enum
 
 from ingest.pipeline import ingest_folder
 from kb.knowledge_base import KnowledgeBase
+from steunwijs.errors import SteunwijsError
 from steunwijs.settings import Settings
 from webapp import texts
+from webapp.errors import user_message
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +41,12 @@ class Status:
         return self.phase is Phase.READY
 
 
-class KnowledgeBaseNotReady(RuntimeError):
-    """A question or action arrived before the knowledge base was open."""
+class KnowledgeBaseNotReady(SteunwijsError):
+    """A question or action arrived before the knowledge base was open (or after opening it failed).
+
+    Its Dutch message is the one the page shows at that moment: "not yet" while opening, the
+    failure itself once opening has failed.
+    """
 
 
 class Startup:
@@ -51,8 +57,8 @@ class Startup:
         self._lock = threading.Lock()
         self._status = Status(Phase.OPENING, texts.STATUS_STARTING)
         self._kb: KnowledgeBase | None = None
-        self._done = threading.Event()
         self._thread: threading.Thread | None = None
+        self._failure = ""  # in English, for the log of a later KnowledgeBaseNotReady
 
     def status(self) -> Status:
         with self._lock:
@@ -68,9 +74,11 @@ class Startup:
         """The open knowledge base; KnowledgeBaseNotReady (with the page's message) until it is."""
         with self._lock:
             if self._kb is None or self._status.phase is not Phase.READY:
-                raise KnowledgeBaseNotReady(
-                    self._status.message if self._status.phase is Phase.FAILED else texts.NOT_READY
-                )
+                if self._status.phase is Phase.FAILED:
+                    raise KnowledgeBaseNotReady(
+                        self._status.message, f"Opening the knowledge base failed: {self._failure}"
+                    )
+                raise KnowledgeBaseNotReady(texts.NOT_READY, "The knowledge base is not open yet.")
             return self._kb
 
     def start(self) -> None:
@@ -79,20 +87,21 @@ class Startup:
             self._thread = threading.Thread(target=self._run_reporting, name="steunwijs-startup", daemon=True)
             self._thread.start()
 
-    def wait(self, timeout: float | None = None) -> Status:
-        """Block until start-up has finished (ready or failed) or `timeout` seconds have passed."""
-        self._done.wait(timeout)
-        return self.status()
-
     def _run_reporting(self) -> None:
         # The thread boundary: whatever stops the start-up must end up on the page, not only in a
         # traceback on a console nobody watches; so here, and only here, every error is caught.
         try:
             self.run()
-        except Exception as error:  # noqa: BLE001 - reported on the page and logged in full
+        except SteunwijsError as error:
+            self._fail(user_message(error), error.en)
+        except Exception as error:  # noqa: BLE001 - a bug: reported on the page and logged in full
             log.exception("opening the knowledge base failed")
-            self._set(Phase.FAILED, texts.STATUS_FAILED.format(error=error))
-            self._done.set()
+            self._fail(str(error), str(error))
+
+    def _fail(self, reason: str, reason_en: str) -> None:
+        with self._lock:
+            self._failure = reason_en
+        self._set(Phase.FAILED, texts.STATUS_FAILED.format(error=reason))
 
     def run(self) -> Status:
         """Open the knowledge base; when it is empty, ingest the default corpus first and say so."""
@@ -117,5 +126,4 @@ class Startup:
         with self._lock:
             self._kb = kb
         self._set(Phase.READY, message)
-        self._done.set()
         return self.status()

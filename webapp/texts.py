@@ -1,20 +1,18 @@
 """The Dutch words of the web app: labels, messages, example questions and the longer page texts.
 
-Short labels live here as constants so that the layout (ui.py), the handlers and the tests use the
-very same strings; longer texts and the example questions are files under prompts/ (ui_*.md,
-ui_examples.toml) so that a non-programmer can reword them without touching code.
+Short labels live here as constants so that the layout, the handlers and the tests use the very
+same strings; longer texts and the example questions are files under prompts/ (ui_*.md,
+ui_examples.toml), read through `steunwijs.resources`, so that a non-programmer can reword them
+without touching code.
 """
 
 from __future__ import annotations
 
-import tomllib
-from dataclasses import dataclass
-from functools import cache, lru_cache
-from pathlib import Path
+from pydantic import BaseModel, ConfigDict, RootModel
 
-from steunwijs.settings import PERSONAS, PROJECT_ROOT
-
-PROMPTS_DIR = PROJECT_ROOT / "prompts"
+from steunwijs.errors import ConfigurationError
+from steunwijs.resources import load_toml, read_text
+from steunwijs.settings import PERSONAS
 
 APP_TITLE = "Steunwijs"
 APP_SUBTITLE = "Vragen over leersteun in Vlaamse scholen, beantwoord met de woorden van de documenten"
@@ -36,7 +34,6 @@ STATUS_READY_INGESTED = (
     "Kennisbank klaar: de standaarddocumenten zijn ingelezen ({documents} documenten, {passages} passages)."
 )
 STATUS_FAILED = "De kennisbank kon niet worden opgebouwd: {error}"
-KB_UNREACHABLE = "De kennisbank is niet bereikbaar: {error}"
 NOT_READY = "De kennisbank wordt nog opgebouwd. Stel je vraag opnieuw zodra bovenaan 'Kennisbank klaar' staat."
 
 # --- chat ---------------------------------------------------------------------------------------
@@ -66,9 +63,7 @@ APPROXIMATE = "ca."
 QUOTE_NOT_FOUND = "De geciteerde woorden staan niet letterlijk in deze passage:"
 
 # --- feedback and export ------------------------------------------------------------------------
-FEEDBACK_HELP = (
-    "Was een antwoord nuttig? Klik op het duimpje onder het antwoord, en schrijf hier eventueel waarom."
-)
+FEEDBACK_HELP = "Was een antwoord nuttig? Klik op het duimpje onder het antwoord, en schrijf hier eventueel waarom."
 COMMENT_LABEL = "Opmerking bij je laatste beoordeling (optioneel)"
 COMMENT_PLACEHOLDER = "Bv. 'De bron klopt, maar het antwoord mist de rol van het CLB.'"
 COMMENT_SAVE = "Opmerking opslaan"
@@ -154,40 +149,33 @@ ABOUT_NO_DOCS = "_De kennisbank is nog leeg._"
 UNKNOWN = "onbekend"
 
 
-@dataclass(frozen=True)
-class PersonaTexts:
+class PersonaTexts(BaseModel):
     """How a persona is named in the app and which example questions it gets."""
 
-    key: str
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
     label: str
     intro: str
     questions: tuple[str, ...]
 
 
-@lru_cache(maxsize=1)
+class _UiExamples(RootModel[dict[str, PersonaTexts]]):
+    """prompts/ui_examples.toml: one table per persona."""
+
+
 def personas() -> dict[str, PersonaTexts]:
-    """The personas of prompts/ui_examples.toml, in the order of steunwijs.settings.PERSONAS."""
-    data = tomllib.loads((PROMPTS_DIR / "ui_examples.toml").read_text(encoding="utf-8"))
-    missing = [p for p in PERSONAS if p not in data]
+    """The personas (key -> texts) of prompts/ui_examples.toml, in the order of steunwijs.settings.PERSONAS."""
+    found = load_toml("prompts", "ui_examples.toml", _UiExamples).root
+    missing = [p for p in PERSONAS if p not in found]
     if missing:
-        raise KeyError(f"prompts/ui_examples.toml lacks the persona(s) {', '.join(missing)}")
-    return {
-        key: PersonaTexts(
-            key=key,
-            label=data[key]["label"],
-            intro=data[key]["intro"],
-            questions=tuple(data[key]["questions"]),
+        names = ", ".join(missing)
+        raise ConfigurationError(
+            f"In prompts/ui_examples.toml ontbreken de persona's {names}.",
+            f"prompts/ui_examples.toml lacks the persona(s) {names}",
         )
-        for key in PERSONAS
-    }
+    return {key: found[key] for key in PERSONAS}
 
 
-@cache
 def page_text(name: str) -> str:
     """A longer text of the app: prompts/ui_<name>.md."""
-    return (PROMPTS_DIR / f"ui_{name}.md").read_text(encoding="utf-8").strip()
-
-
-def static_file(name: str) -> Path:
-    """A CSS or JS file shipped with the web app."""
-    return Path(__file__).resolve().parent / "static" / name
+    return read_text("prompts", f"ui_{name}.md").strip()

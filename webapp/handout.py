@@ -12,10 +12,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
+from steunwijs.dutch.patterns import collapse_ws
 from steunwijs.types import Answer, Citation
 from webapp import texts
-from webapp.chat_format import page_is_approximate
-from webapp.citation_panel import page_text
 
 _MONTHS = (
     "januari", "februari", "maart", "april", "mei", "juni",
@@ -28,32 +27,17 @@ def dutch_date(moment: datetime) -> str:
     return f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year}"
 
 
-def _where(section: str, page: int | None, approximate: bool, lines: tuple[int, int]) -> str:
-    parts = []
-    if section:
-        parts.append(f"{texts.SECTION_LABEL.lower()} {section}")
-    if page is not None:
-        parts.append(f"p. {page_text(page, approximate)}")
-    parts.append(f"{texts.LINES_LABEL.lower()} {lines[0]}–{lines[1]}")
-    return ", ".join(parts)
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _citation_lines(citation: Citation, approximate: bool) -> list[str]:
-    era = f" ({citation.era})" if citation.era else ""
-    return [
-        f"{citation.n}. *{citation.title}*{era}, {_where(citation.section, citation.page, approximate, citation.lines)}  ",
-        f"   > “{_one_line(citation.quote)}”",
-    ]
+def _citation_lines(citation: Citation) -> list[str]:
+    """'1. Full title, section, p. ca. 12, r. 120-134 (periode: ...)' and the quote under it."""
+    era = f" ({texts.ERA_LABEL.lower()}: {citation.era})" if citation.era else ""
+    return [f"{citation.n}. {citation.where(short_title=False)}{era}  ", f"   > “{collapse_ws(citation.quote)}”"]
 
 
 def answer_markdown(answer: Answer, number: int) -> str:
     """One question and its answer with sources, as a section of the handout."""
-    persona = texts.personas()[answer.persona].label if answer.persona in texts.personas() else answer.persona
-    lines = [f"## {number}. {_one_line(answer.question)}", "", f"*{texts.PERSONA_LABEL}: {persona.lower()}*", ""]
+    personas = texts.personas()
+    persona = personas[answer.persona].label if answer.persona in personas else answer.persona
+    lines = [f"## {number}. {collapse_ws(answer.question)}", "", f"*{texts.PERSONA_LABEL}: {persona.lower()}*", ""]
     if answer.abstained:
         lines += [f"**{texts.ABSTAIN_HEADING}**", ""]
     lines += [answer.text.strip(), ""]
@@ -61,7 +45,7 @@ def answer_markdown(answer: Answer, number: int) -> str:
         heading = texts.MAYBE_RELEVANT if answer.abstained else texts.SOURCES_HEADING
         lines += [f"**{heading}**", ""]
         for citation in answer.citations:
-            lines += _citation_lines(citation, page_is_approximate(answer, citation))
+            lines += _citation_lines(citation)
         lines.append("")
     return "\n".join(lines)
 
