@@ -23,7 +23,6 @@ import argparse
 import hashlib
 import json
 from dataclasses import dataclass
-from importlib.resources import files
 from pathlib import Path
 
 import numpy as np
@@ -34,12 +33,12 @@ from assistant.answer import retrieve
 from assistant.ranking import sentence_ranker
 from evals.questionset import Question, load_set
 from evals.selection import history_chain
+from evals.splits import guard_tuning, split_paths
 from kb.knowledge_base import KnowledgeBase
 from steunwijs.errors import SteunwijsError
 from steunwijs.resources import resource_path
 from steunwijs.settings import Settings, get_settings
 
-DEFAULT_SET = "steunwijs.jsonl"  # in evals/sets, packaged with evals
 FOLDS = 5
 # Candidate thresholds per piece of evidence; 0 switches a criterion off.
 GRID = {
@@ -158,16 +157,17 @@ def main(argv: list[str] | None = None) -> None:
     """Tune on a set, print the result as JSON and (unless --dry-run) write the thresholds."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
-        "--set", type=Path, help=f"question set (JSON Lines, EVAL_FORMAT.md); default: evals/sets/{DEFAULT_SET}"
+        "--set", type=Path, help="question set (JSON Lines, EVAL_FORMAT.md); default: the train split, never test"
     )
     parser.add_argument(
         "--dry-run", action="store_true", help="print, do not write steunwijs/tables/abstention.toml"
     )
     args = parser.parse_args(argv)
-    set_path = args.set or Path(str(files("evals") / "sets" / DEFAULT_SET))
-    set_name = str(args.set) if args.set else f"evals/sets/{DEFAULT_SET}"
+    set_path = args.set or split_paths("train")[0]
+    set_name = str(args.set) if args.set else f"evals/sets/{set_path.name}"
 
     try:
+        guard_tuning([set_path])
         questions = load_set(set_path)
         answerable = np.array([q.answerable for q in questions])
         if answerable.all() or not answerable.any():

@@ -35,7 +35,9 @@ class Hyperparameters(BaseModel):
     max_steps: int | None = Field(None, ge=1, description="Stop after this many steps (tests: one step).")
 
 
-TARGET_MODULES = ["query", "key", "value", "dense"]  # attention and feed-forward projections of BERT
+# The attention and feed-forward projections of the encoder's layers (not the pooler, which the
+# sentence-transformers model does not use: it mean-pools the last hidden states).
+TARGET_MODULES = r".*encoder\.layer\.\d+\..*\.(query|key|value|dense)$"
 
 
 def seed_everything(seed: int) -> None:
@@ -46,8 +48,12 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 
 
-def load_with_adapter(base: Path, hp: Hyperparameters):  # noqa: ANN201 - a SentenceTransformer
-    """The base model with a fresh LoRA adapter on its transformer (only the adapter trains)."""
+def load_with_adapter(base: Path, hp: Hyperparameters):  # noqa: ANN201 - (SentenceTransformer, PeftModel)
+    """The base model with a fresh LoRA adapter on its transformer (only the adapter trains).
+
+    peft injects the LoRA layers into the transformer in place, so the sentence-transformers model
+    runs through them; the returned PeftModel is the handle that saves the adapter alone.
+    """
     from peft import LoraConfig, TaskType, get_peft_model
     from sentence_transformers import SentenceTransformer
 
@@ -60,8 +66,8 @@ def load_with_adapter(base: Path, hp: Hyperparameters):  # noqa: ANN201 - a Sent
         lora_dropout=hp.dropout,
         target_modules=TARGET_MODULES,
     )
-    model[0].auto_model = get_peft_model(model[0].auto_model, config)
-    return model
+    adapter = get_peft_model(model[0].auto_model, config)
+    return model, adapter
 
 
 def train_adapter(
@@ -78,7 +84,7 @@ def train_adapter(
     from sentence_transformers.sentence_transformer.losses import MultipleNegativesRankingLoss
 
     seed_everything(hp.seed)
-    model = load_with_adapter(base, hp)
+    model, adapter = load_with_adapter(base, hp)
     loss = MultipleNegativesRankingLoss(model)
     trainable = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(trainable, lr=hp.learning_rate)
@@ -92,9 +98,9 @@ def train_adapter(
     for step, batch in enumerate(batches, start=1):
         chosen = [examples[i] for i in batch]
         features = [
-            model.tokenize([query_prefix + e.query for e in chosen]),
-            model.tokenize([passage_prefix + e.positive for e in chosen]),
-            model.tokenize([passage_prefix + e.negative for e in chosen]),
+            model.preprocess([query_prefix + e.query for e in chosen]),
+            model.preprocess([passage_prefix + e.positive for e in chosen]),
+            model.preprocess([passage_prefix + e.negative for e in chosen]),
         ]
         value = loss(features, labels=None)
         value.backward()
@@ -104,7 +110,8 @@ def train_adapter(
             progress(step, len(batches))
     model.eval()
     out.mkdir(parents=True, exist_ok=True)
-    model[0].auto_model.save_pretrained(str(out))
+    adapter.save_pretrained(str(out))
+    (out / "README.md").unlink(missing_ok=True)  # peft's generic model card; ours is card.json
     return model
 
 
