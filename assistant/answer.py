@@ -18,6 +18,7 @@ The steps, each timed into `Answer.timings` (milliseconds):
 
 from __future__ import annotations
 
+import logging
 import queue
 import re
 import threading
@@ -45,6 +46,8 @@ from kb.knowledge_base import KnowledgeBase
 from steunwijs.errors import AnswererUnavailable, InputError
 from steunwijs.settings import Settings, get_settings
 from steunwijs.types import Answer, Citation, Hit
+
+log = logging.getLogger(__name__)
 
 RELATED_PASSAGES = 3  # closest passages shown as "mogelijk relevant" when abstaining
 _HAS_WORDS = re.compile(r"\w")
@@ -183,8 +186,9 @@ def _drafted(
 ) -> Answer | None:
     """The answerer's checked answer; an LLM that is unavailable, refused or uncited yields to quotes.
 
-    The extractive answerer only quotes the documents, so a failed check of its draft is a bug and
-    propagates; the LLM's failures become notices (in `base["notices"]`) and the extractive answer.
+    The LLM's failures become notices (in `base["notices"]`) and the extractive answer. A failed
+    check of the extractive draft is logged as the bug it is and yields None: the caller then
+    abstains, showing the closest passages, so no answer ever ends in an exception.
     """
     persona, notices = base["persona"], base["notices"]
     if answerer is not extractive:
@@ -197,7 +201,14 @@ def _drafted(
             notices.append(phrase("notices", "llm_fallback", reason=error.nl))
         except CitationError as error:
             notices.append(phrase("notices", "llm_uncited", reason=error.en))
-    return _checked(extractive.compose(query, hits, persona, on_text), hits, extractive.name, base)
+    try:
+        return _checked(extractive.compose(query, hits, persona, on_text), hits, extractive.name, base)
+    except CitationError as error:
+        # The extractive answerer only quotes, so this is a bug to fix; the user still gets an
+        # honest answer (the closest passages) instead of an error.
+        log.error("the extractive draft for %r failed the citation check: %s", query, error.en)
+        notices.append(phrase("notices", "check_failed"))
+        return None
 
 
 def _abstention(
@@ -206,7 +217,12 @@ def _abstention(
     """The honest refusal, with the closest passages as "mogelijk relevant"."""
     text, citations = _abstention_text(hits, ranked)
     result = Answer(**base, text=text, citations=citations, abstained=True, abstain_reason=reason, answerer=answerer_name)
-    check(result)
+    try:
+        check(result)
+    except CitationError as error:  # a quoted neighbour the check cannot parse: refuse without quotes
+        log.error("the abstention's related passages failed the citation check: %s", error.en)
+        result = result.model_copy(update={"text": phrase("abstain", "statement"), "citations": []})
+        check(result)
     return result
 
 

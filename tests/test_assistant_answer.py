@@ -116,3 +116,17 @@ def test_the_default_answerer_is_deterministic(corpus_kb) -> None:  # noqa: ANN0
     second = answer(question, settings=corpus_kb.settings, kb=corpus_kb)
     assert first.text == second.text
     assert [c.quote for c in first.citations] == [c.quote for c in second.citations]
+
+
+@pytest.mark.slow
+def test_a_draft_that_fails_the_check_becomes_an_honest_abstention(corpus_kb, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    from assistant.answerer import Draft, DraftCitation
+    from assistant.extractive import ExtractiveAnswerer
+
+    def broken(self, question, hits, persona, on_text=None):  # noqa: ANN001, ANN202 - a draft with an unmarked statement
+        return Draft(text="Dit staat nergens. En dit wel [1].", citations=[DraftCitation(n=1, hit=1, quote="x y z")])
+
+    monkeypatch.setattr(ExtractiveAnswerer, "compose", broken)
+    result = answer("Hoeveel leersteuncentra zijn er in Vlaanderen?", settings=corpus_kb.settings, kb=corpus_kb)
+    assert result.abstained and phrase("notices", "check_failed") in result.notices
+    check(result)

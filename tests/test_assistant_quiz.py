@@ -81,3 +81,26 @@ def test_a_quiz_from_the_corpus_passes_the_citation_check_and_its_key_fills_the_
         # the gap filled with its key is the cited sentence, word for word (era tag aside)
         filled = re.sub(r"^\d+\. (\*[^*]+\* )?| \[\d+\]$", "", gap).replace(BLANK, filler)
         assert collapse_ws(filled) == collapse_ws(by_marker[n].quote)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "subject",
+    ["de inspectie", "rollen", "verwachtingen aan de leerkracht", "aanbevelingen voor leersteuncentra", "feiten over leersteun",
+     "het verschil tussen 2016 en nu", "de pre-waarborgregeling", "samenwerking met ouders"],
+)
+def test_a_quiz_on_any_topic_works_or_says_why_not(corpus_kb, subject: str) -> None:  # noqa: ANN001
+    result = answer(f"Maak een quiz over {subject}", persona="trainer", settings=corpus_kb.settings, kb=corpus_kb)
+    check(result)  # never an exception: a quiz, or an honest abstention with the closest passages
+    if not result.abstained:
+        assert BLANK in result.text and wording().quiz["key_lead"] in result.text
+
+
+def test_the_blank_does_not_end_a_sentence() -> None:
+    """An ellipsis as blank ended the sentence, leaving its first half without a marker (a crash)."""
+    line = (
+        "2. De inspecteur-teamcoördinator selecteerde de casussen en lette daarbij op een evenwichtige spreiding"
+        " over types, verslagen en {} (naar opleiding, ervaring …). [2]"
+    )
+    assert statements(line.format(BLANK)) == []  # one statement, and it carries its marker
+    assert statements(line.format("…………")) != []
