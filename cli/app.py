@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 import typer
@@ -19,6 +20,8 @@ from steunwijs.errors import InputError, SteunwijsError
 from steunwijs.settings import Settings, get_settings
 
 if TYPE_CHECKING:
+    from rich.progress import TaskID
+
     from kb.knowledge_base import KnowledgeBase
 
 log = logging.getLogger("steunwijs.cli")
@@ -83,3 +86,24 @@ def open_kb(settings: Settings, must_have_content: bool = True) -> KnowledgeBase
     if must_have_content and kb.is_empty():
         raise EmptyKnowledgeBase()
     return kb
+
+
+@contextmanager
+def stage_progress(labels: dict[str, str]) -> Iterator[Callable[[str, int, int], None]]:
+    """A terminal progress bar per stage: yields `progress(stage, done, total)` for a library call.
+
+    `labels` gives each stage's Dutch name (ingest: reading, embedding, storing; tune: measuring,
+    training); the bars vanish when the block ends.
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, transient=True) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(labels.get(stage, stage), total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        yield progress

@@ -7,7 +7,7 @@ from typing import Literal
 
 import typer
 
-from cli.app import command, settings_from_cli
+from cli.app import command, settings_from_cli, stage_progress
 
 
 @command("eval")
@@ -60,22 +60,12 @@ def tune_command(
     max_steps: int | None = typer.Option(None, "--max-steps", min=1, help="Stop after this many steps (a quick try)."),
 ) -> None:
     """Fine-tune the embedding model to the corpus: a LoRA adapter plus a card with dev figures."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from evals.tuning.train import Hyperparameters
     from evals.tuning.tune import tune
 
     settings = settings_from_cli()
     hp = Hyperparameters(epochs=epochs, seed=seed, max_steps=max_steps)
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, transient=True) as bar:
-        tasks: dict[str, int] = {}
-
-        def progress(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(_TUNE_STAGES.get(stage, stage), total=total)
-            bar.update(tasks[stage], completed=done, total=total)
-
+    with stage_progress(_TUNE_STAGES) as progress:
         card = tune(sets, settings, name=name, out=out, dev_sets=dev, hp=hp, progress=progress)
     typer.echo(f"Adapter {card.name}: {sum(card.pairs.values())} examples {card.pairs}, {card.seconds:.0f} s.")
     for label, figures in (("before", card.dev_before), ("after", card.dev_after)):

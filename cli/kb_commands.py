@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from cli.app import command, fail, open_kb, settings_from_cli
+from cli.app import command, fail, open_kb, settings_from_cli, stage_progress
 from steunwijs.errors import InputError
 
 _INGEST_STAGES = {"read": "Documenten lezen", "embed": "Passages embedden", "store": "Opslaan"}
@@ -18,27 +18,12 @@ def ingest_command(
     folder: Path | None = typer.Argument(None, help="Map met documenten (standaard: de corpusmap uit de instellingen)."),
 ) -> None:
     """Documenten inlezen in de kennisbank: alleen wat nieuw, gewijzigd of verdwenen is."""
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-    )
 
     from ingest.pipeline import ingest_folder
 
     settings = settings_from_cli()
     folder = folder or settings.corpus_dir
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, transient=True) as bar:
-        tasks: dict[str, int] = {}
-
-        def progress(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(_INGEST_STAGES.get(stage, stage), total=total)
-            bar.update(tasks[stage], completed=done, total=total)
-
+    with stage_progress(_INGEST_STAGES) as progress:
         report = ingest_folder(folder, settings, progress=progress)
     typer.echo(
         f"Kennisbank: {report.documents} documenten, {report.passages} passages "

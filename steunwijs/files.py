@@ -1,4 +1,4 @@
-"""File hashing and inter-process file locks, shared by ingest and the model setup.
+"""File hashing, inter-process file locks and folder swaps, shared by ingest and the model setup.
 
 Both decide "has this file changed?" by its sha256, and both must not run twice at once over one
 folder (several processes, or engineers, share `data/` and `models/`). The lock is an `flock`, so
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -53,3 +54,18 @@ def exclusive_lock(path: Path, timeout_s: float | None = None) -> Iterator[None]
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def swap_in_folder(building: Path, destination: Path) -> None:
+    """Put the complete folder `building` in the place of `destination`, which may exist.
+
+    Two renames: for that instant the path is missing, never partial, so a reader never sees a
+    half-written folder (models, adapters). The old folder is removed afterwards.
+    """
+    if destination.exists():
+        retired = building.with_name(building.name + "-old")
+        destination.rename(retired)
+        building.rename(destination)
+        shutil.rmtree(retired)
+    else:
+        building.rename(destination)

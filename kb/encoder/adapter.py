@@ -22,7 +22,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from steunwijs.errors import ConfigurationError
-from steunwijs.files import exclusive_lock, sha256_file
+from steunwijs.files import exclusive_lock, sha256_file, swap_in_folder
 from steunwijs.settings import Settings
 
 ADAPTER_WEIGHTS = "adapter_model.safetensors"
@@ -131,13 +131,7 @@ def merge_adapter(base: Path, adapter: Path, destination: Path) -> bool:
             _write_merged_weights(base, adapter, building / "model.safetensors")
             (building / STAMP_FILE).write_text(json.dumps(stamp, indent=2) + "\n", encoding="utf-8")
             building.chmod(0o755)
-            if destination.exists():
-                retired = building.with_name(building.name + "-old")
-                destination.rename(retired)
-                building.rename(destination)
-                shutil.rmtree(retired)
-            else:
-                building.rename(destination)
+            swap_in_folder(building, destination)
         finally:
             if building.exists():
                 shutil.rmtree(building)

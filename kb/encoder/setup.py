@@ -43,7 +43,7 @@ import numpy as np
 from kb.encoder.e5s1 import E5File, read_e5_file
 from kb.encoder.tokenizer import build_tokenizer, tokenizer_config
 from steunwijs.errors import ConfigurationError
-from steunwijs.files import exclusive_lock, sha256_file
+from steunwijs.files import exclusive_lock, sha256_file, swap_in_folder
 from steunwijs.settings import E5_PASSAGE_PREFIX, E5_QUERY_PREFIX, Settings
 
 # Bump when the output of the conversion changes (file layout, tokenizer pipeline, config):
@@ -264,13 +264,7 @@ def setup_model(settings: Settings, force: bool = False, source: Path | None = N
         try:
             write_model_folder(read_e5_file(source), building, stamp)
             _make_readable(building)
-            if destination.exists():
-                retired = building.with_name(building.name + "-old")
-                destination.rename(retired)
-                building.rename(destination)
-                shutil.rmtree(retired)
-            else:
-                building.rename(destination)
+            swap_in_folder(building, destination)
         finally:
             if building.exists():
                 shutil.rmtree(building)
