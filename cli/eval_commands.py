@@ -26,6 +26,9 @@ def eval_command(
         None, "--ids-file", exists=True, dir_okay=False, help="Run only these question ids (one a line)."
     ),
     baseline: bool = typer.Option(True, "--baseline/--no-baseline", help="Also run the llama-index baseline."),
+    compare: Path | None = typer.Option(
+        None, "--compare", exists=True, file_okay=False, help="An earlier run's folder: write diff.md, question by question."
+    ),
 ) -> None:
     """Run question sets through the assistant and write results, summary and report."""
     from rich.console import Console
@@ -37,9 +40,24 @@ def eval_command(
     settings = settings_from_cli(answerer=answerer)
     out = out or settings.eval_dir / "latest"
     ids = read_ids_file(ids_file) if ids_file else None
+    previous = None
+    if compare is not None:  # read first: --compare may name the folder this run overwrites
+        from evals.summary import Summary
+
+        previous = Summary.read(compare / "summary.json")
     summary = run_eval(sets, out, settings, ids=ids, with_baseline=baseline)
     Console().print(console_table(summary))
     typer.echo(f"Report: {out / 'report.html'} and {out / 'report.md'}; {len(summary.failures)} failure(s).")
+    if compare is not None and previous is not None:
+        from evals.diff import compare as compare_runs
+        from evals.diff import to_markdown
+
+        diff = compare_runs(previous, summary, f"{compare.name} (before)", f"{out.name} (now)")
+        (out / "diff.md").write_text(to_markdown(diff), encoding="utf-8")
+        typer.echo(
+            f"Against {compare}: {diff.count('better')} better, {diff.count('worse')} worse, {diff.count('mixed')} mixed,"
+            f" {diff.count('unchanged')} unchanged ({out / 'diff.md'})."
+        )
 
 
 _TUNE_STAGES = {"measure": "Meten op dev", "train": "Adapter trainen"}
