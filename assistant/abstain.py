@@ -21,20 +21,25 @@ switches its criterion off; the tuner does so when a criterion does not help on 
 
 from __future__ import annotations
 
+import logging
 import threading
 import weakref
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, RootModel
 
 from assistant.ranking import Candidate
 from assistant.templates import phrase
 from kb.knowledge_base import KnowledgeBase
 from steunwijs.dutch.terms import content_stems, query_terms
 from steunwijs.resources import load_toml
+from steunwijs.settings import Settings
 from steunwijs.types import Hit
 
 ABSTENTION_FILE = "abstention.toml"
+PLAIN_MODEL = "multilingual-e5-small"
+log = logging.getLogger(__name__)
 COVERAGE_PASSAGES = 3  # the passages whose words count for coverage
 
 
@@ -61,11 +66,20 @@ class Thresholds(BaseModel, frozen=True):
     min_fused: float = Field(ge=0, description="Fused score of the best hit.")
 
 
-class AbstentionTable(BaseModel):
-    """steunwijs/tables/abstention.toml: the thresholds and what the tuner measured with them."""
+class AbstentionEntry(BaseModel):
+    """The thresholds tuned for one embedding model, and what the tuner measured with them."""
 
     thresholds: Thresholds
     measured: dict[str, str | int | float] = Field(default_factory=dict)
+
+
+class AbstentionTable(RootModel[dict[str, AbstentionEntry]]):
+    """steunwijs/tables/abstention.toml: model folder name -> its entry.
+
+    Thresholds belong to a model: an adapter moves every cosine, so the plain model's minimum
+    sentence cosine made the tuned model refuse everything. A model without an entry falls back to
+    the plain model's, with a warning.
+    """
 
 
 @dataclass(frozen=True)
@@ -125,6 +139,16 @@ def decide(evidence: Evidence, thresholds: Thresholds) -> Decision:
     return Decision(False, None)
 
 
-def load_thresholds() -> Thresholds:
-    """The tuned thresholds from steunwijs/tables/abstention.toml."""
-    return load_toml("tables", ABSTENTION_FILE, AbstentionTable).thresholds
+def model_key(settings: Settings) -> str:
+    """The name under which a model's thresholds are kept: its folder (or hub) name."""
+    return Path(settings.embedding_model_path.rstrip("/")).name
+
+
+def load_thresholds(settings: Settings) -> Thresholds:
+    """The tuned thresholds of the configured embedding model (steunwijs/tables/abstention.toml)."""
+    table = load_toml("tables", ABSTENTION_FILE, AbstentionTable).root
+    key = model_key(settings)
+    if key in table:
+        return table[key].thresholds
+    log.warning("no abstention thresholds for model %r; using those of %r", key, PLAIN_MODEL)
+    return table[PLAIN_MODEL].thresholds

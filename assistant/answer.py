@@ -260,7 +260,7 @@ def _run(
     decision = (
         abstain.Decision(True, phrase("abstain", "reason_no_hits"))
         if not hits
-        else abstain.decide(found.evidence, abstain.load_thresholds())
+        else abstain.decide(found.evidence, abstain.load_thresholds(settings))
     )
     clock.lap("decide")
 

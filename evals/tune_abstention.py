@@ -28,12 +28,13 @@ from pathlib import Path
 import numpy as np
 import tomlkit
 
-from assistant.abstain import ABSTENTION_FILE, Evidence
+from assistant.abstain import ABSTENTION_FILE, Evidence, model_key
 from assistant.answer import retrieve
 from assistant.ranking import sentence_ranker
 from evals.questionset import Question, load_set
 from evals.selection import history_chain
 from evals.splits import guard_tuning, split_paths
+from kb.encoder.adapter import model_label
 from kb.knowledge_base import KnowledgeBase
 from steunwijs.errors import SteunwijsError
 from steunwijs.resources import resource_path
@@ -141,15 +142,18 @@ def cross_validate(ids: list[str], features: dict[str, np.ndarray], answerable: 
     return Rates(float(fa), float(ma))
 
 
-def write_thresholds(path: Path, thresholds: dict[str, float], report: dict[str, object]) -> None:
-    """Store the thresholds and what they achieved, keeping the file's comments."""
+def write_thresholds(path: Path, model: str, thresholds: dict[str, float], report: dict[str, object]) -> None:
+    """Store a model's thresholds and what they achieved, keeping the file's comments and other models."""
     document = tomlkit.parse(path.read_text(encoding="utf-8"))
+    entry = tomlkit.table()
+    entry["thresholds"] = tomlkit.table()
     for name, value in thresholds.items():
-        document["thresholds"][name] = value  # type: ignore[index]
+        entry["thresholds"][name] = value  # type: ignore[index]
     measured = tomlkit.table()
     for key, value in report.items():
         measured[key] = value
-    document["measured"] = measured
+    entry["measured"] = measured
+    document[model] = entry
     path.write_text(tomlkit.dumps(document), encoding="utf-8")
 
 
@@ -172,13 +176,15 @@ def main(argv: list[str] | None = None) -> None:
         answerable = np.array([q.answerable for q in questions])
         if answerable.all() or not answerable.any():
             parser.error(f"{set_name} needs both answerable and unanswerable questions to tune on")
-        features = _features(gather_evidence(questions, get_settings()))
+        settings = get_settings()
+        features = _features(gather_evidence(questions, settings))
     except SteunwijsError as error:
         parser.exit(error.exit_code, f"Fout: {error.nl}\n")
     thresholds, rates = best_thresholds(features, answerable)
     cv = cross_validate([q.id for q in questions], features, answerable)
     decisions = decide_all(features, thresholds)
     report = {
+        "model": model_label(settings.embedding_model_path),
         "set": set_name,
         "questions": len(questions),
         "answerable": int(answerable.sum()),
@@ -200,7 +206,7 @@ def main(argv: list[str] | None = None) -> None:
         )
     )
     if not args.dry_run:
-        write_thresholds(resource_path("tables", ABSTENTION_FILE), thresholds, report)
+        write_thresholds(resource_path("tables", ABSTENTION_FILE), model_key(settings), thresholds, report)
 
 
 if __name__ == "__main__":

@@ -4,10 +4,21 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.abstain import Evidence, Thresholds, decide, load_thresholds
+from assistant.abstain import (
+    ABSTENTION_FILE,
+    PLAIN_MODEL,
+    AbstentionTable,
+    Evidence,
+    Thresholds,
+    decide,
+    load_thresholds,
+    model_key,
+)
 from assistant.answer import answer
 from assistant.citations import check
 from assistant.templates import phrase
+from steunwijs.resources import load_toml
+from steunwijs.settings import get_settings
 
 THRESHOLDS = Thresholds(min_sentence=0.8, min_coverage=0.4, min_known=0.6, min_fused=0.02)
 STRONG = Evidence(sentence=0.86, coverage=0.9, known=1.0, fused=0.03, dense=0.88)
@@ -34,8 +45,17 @@ def test_any_weak_piece_of_evidence_abstains_and_says_which(field: str, value: f
     assert decision.reason == phrase("abstain", reason_key, value=f"{value:.3f}", minimum=f"{minimum:.3f}")
 
 
+def test_each_model_has_its_thresholds_and_an_unknown_one_gets_the_plain_models(tmp_path) -> None:  # noqa: ANN001
+    table = load_toml("tables", ABSTENTION_FILE, AbstentionTable).root
+    assert PLAIN_MODEL in table
+    for key, entry in table.items():
+        settings = get_settings(embedding_model=str(tmp_path / key))
+        assert model_key(settings) == key and load_thresholds(settings) == entry.thresholds
+    assert load_thresholds(get_settings(embedding_model=str(tmp_path / "another-model"))) == table[PLAIN_MODEL].thresholds
+
+
 def test_the_tuned_thresholds_are_in_range() -> None:
-    tuned = load_thresholds()
+    tuned = load_thresholds(get_settings())
     assert 0.0 <= tuned.min_sentence < 1.0
     assert 0.0 <= tuned.min_coverage <= 1.0
     assert 0.0 <= tuned.min_known <= 1.0
