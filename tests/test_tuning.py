@@ -106,3 +106,19 @@ def test_the_committed_adapter_was_built_from_todays_training_data() -> None:
     current = {path.name: sha256_file(path) for path in split_paths("train")}
     assert card.training_sets == current, "evals/sets changed: rebuild the adapter with `steunwijs tune`"
     assert verify_adapter(folder) == card
+
+
+@pytest.mark.slow
+def test_setup_merges_the_committed_adapter_into_its_own_folder() -> None:
+    from kb.encoder.adapter import apply_configured_adapter, read_stamp
+
+    settings = get_settings(embedding_adapter="steunwijs")
+    card = read_card(adapter_folder("steunwijs"))
+    result = apply_configured_adapter(settings)
+    assert result is not None
+    folder, _ = result
+    assert folder == settings.tuned_model_dir and settings.embedding_model_path == str(folder)
+    stamp = read_stamp(folder)
+    assert stamp is not None and stamp["adapter_sha256"] == card.adapter_sha256
+    assert model_label(str(folder)) == f"multilingual-e5-small+steunwijs@{card.adapter_sha256[:12]}"
+    assert apply_configured_adapter(get_settings(embedding_adapter="")) is None

@@ -9,6 +9,7 @@ settings and machine give the same adapter.
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -112,6 +113,10 @@ def train_adapter(
     out.mkdir(parents=True, exist_ok=True)
     adapter.save_pretrained(str(out))
     (out / "README.md").unlink(missing_ok=True)  # peft's generic model card; ours is card.json
+    config_path = out / "adapter_config.json"  # name the base by its folder, not this machine's path
+    config = json.loads(config_path.read_text(encoding="utf-8"))
+    config["base_model_name_or_path"] = base.name
+    config_path.write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
     return model
 
 
