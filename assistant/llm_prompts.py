@@ -3,10 +3,16 @@
 The texts are files under prompts/ (llm_system.md, llm_user.md, llm_rewrite.md), Jinja templates
 that llama-index renders; the loops over sources live in the files. The system prompt must hold
 the abstention phrase word for word, because the grounding step recognises an abstention by it.
+
+Document text is content, never instructions: each source is fenced in `<bron n="...">` ...
+`</bron>` (the system prompt tells the model that nothing inside is addressed to it), and a fence
+tag inside a document's own text is defused (`fenced`), so a document cannot close its fence and
+speak as the prompt.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from llama_index.core.llms import ChatMessage, MessageRole
@@ -23,6 +29,7 @@ REWRITE_PROMPT_FILE = "llm_rewrite.md"
 # The sentence the system prompt tells the model to give, alone, when the sources do not answer.
 # It must stand in SYSTEM_PROMPT_FILE word for word (checked when the prompt is loaded).
 ABSTAIN_PHRASE = "Dat staat niet in de documenten."
+_FENCE_TAG = re.compile(r"<(\s*/?\s*bron\b)", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -60,10 +67,16 @@ def source_label(hit: Hit) -> str:
     return " | ".join(parts)
 
 
+def fenced(text: str) -> str:
+    """Document text made safe inside the prompt's `<bron>` fence: its own fence tags lose their "<"."""
+    return _FENCE_TAG.sub(r"‹\1", text)
+
+
 def build_messages(question: str, hits: list[Hit], persona: str) -> list[ChatMessage]:
-    """The system prompt and the numbered sources with the question, as chat messages."""
+    """The system prompt and the numbered, fenced sources with the question, as chat messages."""
     sources = [
-        {"n": i, "label": source_label(hit), "text": hit.passage.text} for i, hit in enumerate(hits, start=1)
+        {"n": i, "label": fenced(source_label(hit)), "text": fenced(hit.passage.text)}
+        for i, hit in enumerate(hits, start=1)
     ]
     user = template(USER_PROMPT_FILE).format(sources=sources, persona=persona, question=question)
     return [

@@ -4,7 +4,7 @@ Shared by the extractive answerer (its points are the chosen sentences) and the 
 decision (its strongest evidence is the best sentence's cosine), so it belongs to neither.
 
 1. split the best passages into sentences (steunwijs.dutch.sentences) and drop fragments, headings,
-   table debris and contact details (`usable`);
+   table debris, contact details and sentences addressed to an AI assistant (`usable`);
 2. score each sentence against the question: e5 cosine of query and sentence, plus the share of
    the question's content words it contains (Dutch stems, synonyms), plus a little of its
    passage's retrieval score, minus a little when it leans on the sentence before ("Dit ...");
@@ -24,12 +24,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+from pydantic import BaseModel, field_validator
 
 from kb.embeddings import Embedder
 from kb.lru import LRU
 from steunwijs.dutch.patterns import CONTACT_HINT
 from steunwijs.dutch.sentences import Sentence, split_sentences
 from steunwijs.dutch.terms import QueryTerms, content_stems, query_terms
+from steunwijs.resources import load_toml
 from steunwijs.types import Hit, Passage
 
 # --- ranking and selection parameters (chosen on evals/sets/steunwijs.jsonl: citation support,
@@ -58,6 +60,38 @@ _LEANS_BACK = re.compile(
     re.I,
 )
 _TERMINAL = (".", "!", "…", ".’", ".”", ".)", "!’", ".'", '."')
+ADDRESSED_TO_AI_FILE = "addressed_to_ai.toml"
+
+
+class AddressedToAI(BaseModel):
+    """`steunwijs/tables/addressed_to_ai.toml`: patterns of sentences written for a language model."""
+
+    patterns: list[str]
+
+    @field_validator("patterns")
+    @classmethod
+    def _compiles(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                raise ValueError(f"{pattern!r} is not a regular expression: {error}") from error
+        return patterns
+
+
+@lru_cache(maxsize=1)
+def _addressed_to_ai() -> re.Pattern[str]:
+    table = load_toml("tables", ADDRESSED_TO_AI_FILE, AddressedToAI)
+    return re.compile("|".join(f"(?:{p})" for p in table.patterns), re.IGNORECASE)
+
+
+def addressed_to_ai(text: str) -> bool:
+    """Whether a sentence speaks to an AI assistant ("Negeer alle vorige instructies", "As an AI ...").
+
+    Document text is content, never instructions: such a sentence, planted or quoted, is never a point.
+    """
+    return bool(_addressed_to_ai().search(text))
+
 
 def usable(sentence: Sentence) -> bool:
     """Whether a sentence can stand alone as a point of an answer.
@@ -67,10 +101,13 @@ def usable(sentence: Sentence) -> bool:
       lacks final punctuation, the tail of a quotation ends in a closing quote it never opened;
     - headings, lead-ins ending in ":", and the documents' own questions (they answer nothing);
     - figure and table captions, table debris, footnote texts ("[1] Dit zijn ...");
-    - anything with an e-mail address, URL or phone number (002 names a person's contact details).
+    - anything with an e-mail address, URL or phone number (002 names a person's contact details);
+    - sentences addressed to an AI assistant (`addressed_to_ai`): document text never instructs.
     """
     text = sentence.text.strip()
     if not MIN_WORDS <= sentence.words <= MAX_WORDS or CONTACT_HINT.search(text) or _CAPTION.match(text):
+        return False
+    if addressed_to_ai(text):
         return False
     visible = [c for c in text if not c.isspace()]
     if sum(c.isalpha() for c in visible) < MIN_LETTER_SHARE * len(visible):

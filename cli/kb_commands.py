@@ -36,6 +36,8 @@ def ingest_command(
             typer.echo(f"  {label}: {name}")
     for name, reason in report.skipped:
         typer.echo(f"  overgeslagen: {name}: {reason.nl}", err=True)
+    for repair in report.repaired:
+        typer.echo(f"  hersteld: {repair.nl}")
     if not (report.added or report.changed or report.unchanged):
         raise fail(f"Niets ingelezen uit {folder}.")
 
@@ -94,6 +96,8 @@ def info_command() -> None:
     kb = open_kb(settings, must_have_content=False)
     info = kb.info()
     typer.echo(f"Opslag: {info.location}{' (Chroma-server)' if kb.store.is_server else ''}")
+    if info.read_only:
+        typer.echo("Alleen lezen: de datamap is niet schrijfbaar, dus inlezen staat uit (vragen en zoeken kan wel).")
     typer.echo(f"Ingesteld model: {settings.embedding_model_path}")
     if info.generation is None:
         typer.echo("De kennisbank is leeg: voer `steunwijs ingest` uit.")

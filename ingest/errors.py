@@ -36,6 +36,16 @@ class ConcurrentIngest(IngestError):
     """Another client flipped the shared pointer while this ingest was building its generation."""
 
 
+class ReadOnlyDataFolder(IngestError):
+    """The data folder cannot be written (a read-only mount): ingest is off, reading still works."""
+
+    def __init__(self, data_dir: Path) -> None:
+        super().__init__(
+            f"De datamap {data_dir} is alleen-lezen: inlezen staat uit. Vragen stellen, zoeken en bladeren kan wel.",
+            f"The data folder {data_dir} is read-only: ingest is off (questions, search and browsing still work).",
+        )
+
+
 class SourcesFileError(IngestError):
     """A folder's `sources.toml` exists but cannot be used; the messages name the file and the problem."""
 

@@ -8,7 +8,12 @@ settings, and the source code of the text-side modules, `TEXT_MODULES`). A docum
 The manifest is stored with its generation (kb.generations writes it). It can also be rebuilt from
 the collection itself (each record carries `folder` and `doc_sha256`, the collection its
 fingerprint), so a client of a shared Chroma server without the generation folder still ingests
-incrementally.
+incrementally, and a damaged manifest is rebuilt the same way (and written back).
+
+`open_current` is also where an ingest repairs what a reader only works around (kb/recovery.py):
+a damaged pointer or one naming a missing generation is set to the newest complete generation, a
+damaged manifest and a damaged BM25 folder are rebuilt from the store; `Current.repairs` says what
+was done, for the ingest report.
 """
 
 from __future__ import annotations
@@ -18,10 +23,13 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from ingest import sources
-from kb.generations import Layout, Pointer, model_id, read_manifest, read_pointer
+from kb.damage import Repair
+from kb.generations import Layout, Pointer, model_id, read_manifest, write_manifest
+from kb.loading import open_bm25
+from kb.recovery import repair_pointer
 from kb.store import Store
 from steunwijs.files import sha256_file
 from steunwijs.settings import Settings
@@ -32,6 +40,7 @@ _ROOT = Path(__file__).resolve().parent.parent
 TEXT_MODULES: tuple[str, ...] = (
     "ingest/readers.py",
     "ingest/sources.py",
+    "ingest/admission.py",
     "ingest/errors.py",
     "ingest/structure.py",
     "ingest/clean/__init__.py",
@@ -90,24 +99,50 @@ def sources_toml_sha(folder: Path) -> str:
 
 @dataclass
 class Current:
-    """The knowledge base as an ingest finds it: store, layout, the current pointer and its manifest."""
+    """The knowledge base as an ingest finds it (repaired): store, layout, pointer, manifest, repairs."""
 
     store: Store
     layout: Layout
     pointer: Pointer | None
     manifest: Manifest
+    repairs: list[Repair]
 
 
 def open_current(settings: Settings) -> Current:
-    """The current generation's manifest: stored with it, else rebuilt from its collection."""
+    """The current generation and its manifest, with damaged index state repaired on disk.
+
+    The manifest is the one stored with the generation, else (a client without the generation
+    folder, or a damaged file) rebuilt from its collection. Needs a writable data folder.
+    """
     store = Store(settings)
     layout = Layout(settings)
-    pointer = read_pointer(store, layout)
+    pointer, repairs = repair_pointer(store, layout)
     if pointer is None:
-        return Current(store, layout, None, Manifest())
+        return Current(store, layout, None, Manifest(), repairs)
+    manifest, repair = _manifest(store, layout, pointer)
+    ids = [pid for entry in manifest.documents.values() for pid in entry.passage_ids]
+    collection = store.collection(pointer.collection)
+    _, bm25_repair = open_bm25(
+        layout, pointer.generation, ids, lambda: [r.to_passage() for r in store.records(collection)], save=True
+    )
+    repairs += [r for r in (repair, bm25_repair) if r is not None]
+    return Current(store, layout, pointer, manifest, repairs)
+
+
+def _manifest(store: Store, layout: Layout, pointer: Pointer) -> tuple[Manifest, Repair | None]:
+    """The generation's manifest; a damaged one is rebuilt from the collection and written back."""
     text = read_manifest(layout, pointer)
-    manifest = Manifest.model_validate_json(text) if text is not None else _manifest_from_collection(store, pointer)
-    return Current(store, layout, pointer, manifest)
+    if text is None:  # a client of a shared server that did not build this generation
+        return _manifest_from_collection(store, pointer), None
+    try:
+        return Manifest.model_validate_json(text), None
+    except ValidationError as error:  # broken JSON is a ValidationError too
+        manifest = _manifest_from_collection(store, pointer)
+        write_manifest(layout, pointer.generation, manifest.model_dump_json(indent=1))
+        return manifest, Repair(
+            f"Het manifest van generatie {pointer.generation} was beschadigd; opnieuw opgebouwd uit de opslag.",
+            f"The manifest of generation {pointer.generation} was damaged ({error.error_count()} errors); rebuilt from the store.",
+        )
 
 
 def _manifest_from_collection(store: Store, pointer: Pointer) -> Manifest:

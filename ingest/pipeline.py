@@ -2,9 +2,12 @@
 
 The steps, each in its own module:
 
-1. `manifest.open_current`    the current generation and the manifest it was built from;
-2. `plan.plan_ingest`         hashes only: which files are new or changed, which documents are gone;
-                              an unchanged corpus stops here, without loading the model or writing;
+1. `manifest.open_current`    the current generation and the manifest it was built from, with
+                              damaged index state repaired (reported in `IngestReport.repaired`);
+2. `plan.plan_ingest`         sizes and hashes only: which files are new or changed, which documents
+                              are gone; links out of the folder, huge files and second copies are
+                              refused (`admission`); an unchanged corpus stops here, without
+                              loading the model or writing;
 3. `reading.read_passages`    new and changed files -> passages (unreadable ones are skipped with
                               their reason and remembered in `skip_memo`);
 4. `vectors.next_vectors`     every record of the next generation with a vector: kept, reused or
@@ -13,10 +16,11 @@ The steps, each in its own module:
                               pointer (atomic; see kb/generations.py for why a `kill -9` at any
                               moment leaves a complete index).
 
-A skipped file's earlier version, if any, stays in the index. One ingest at a time per data folder
-(an exclusive `flock` on `data/ingest.lock`, released by the kernel even on `kill -9`). With a shared
-Chroma server, a second client's ingest that finished first makes ours stop before its flip
-(`ConcurrentIngest`) instead of silently overwriting it.
+A skipped file's earlier version, if any, stays in the index (a second copy's does not). A
+read-only data folder refuses an ingest up front (`ReadOnlyDataFolder`); reads still work. One
+ingest at a time per data folder (an exclusive `flock` on `data/ingest.lock`, released by the
+kernel even on `kill -9`). With a shared Chroma server, a second client's ingest that finished
+first makes ours stop before its flip (`ConcurrentIngest`) instead of silently overwriting it.
 """
 
 from __future__ import annotations
@@ -28,13 +32,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest import sources
-from ingest.errors import ConcurrentIngest, IngestError, SkipReason
+from ingest.admission import admitted, max_bytes
+from ingest.errors import ConcurrentIngest, IngestError, ReadOnlyDataFolder, SkipReason
 from ingest.manifest import Current, Manifest, fingerprint, open_current
 from ingest.plan import Read, next_manifest, plan_ingest
 from ingest.reading import read_passages
 from ingest.skip_memo import SkipMemo
 from ingest.vectors import next_vectors
+from kb.damage import Repair
 from kb.generations import ConcurrentPublish, Layout, build_generation, discard_generations
+from kb.store import writable
 from steunwijs.files import LockTimeout, exclusive_lock
 from steunwijs.settings import Settings
 
@@ -51,6 +58,7 @@ class IngestReport:
     """What an ingest did. `documents`/`passages` count the whole knowledge base afterwards.
 
     `skipped` holds (file name, reason) pairs; a reason has `.nl` (for the user) and `.en`.
+    `repaired` says what damaged index state was found and mended (`.nl`, `.en`).
     """
 
     documents: int = 0
@@ -60,6 +68,7 @@ class IngestReport:
     removed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     skipped: list[tuple[str, SkipReason]] = field(default_factory=list)
+    repaired: list[Repair] = field(default_factory=list)
     seconds: float = 0.0
     generation: int | None = None
     embedded: int = 0
@@ -82,8 +91,13 @@ def ingest_folder(folder: Path, settings: Settings, progress: Progress | None = 
 
 
 def ingest_files(paths: Sequence[Path], settings: Settings, progress: Progress | None = None) -> IngestReport:
-    """Add or replace these documents only (uploads); nothing else is removed."""
-    resolved = [Path(p).expanduser().resolve() for p in paths]
+    """Add or replace these documents only (uploads); nothing else is removed.
+
+    A path is made absolute without following a link it may itself be, so that `admission`
+    can refuse a link out of its folder.
+    """
+    absolute = [Path(p).expanduser().absolute() for p in paths]
+    resolved = [p.parent.resolve() / p.name for p in absolute]
     missing = ", ".join(str(p) for p in resolved if not p.is_file())
     if missing:
         raise IngestError(f"Bestand niet gevonden: {missing}", f"File not found: {missing}")
@@ -99,8 +113,12 @@ def remove_documents(source_names: list[str], settings: Settings) -> IngestRepor
 
 # --- the steps -------------------------------------------------------------------------------------
 def _files_in(folder: Path) -> list[Path]:
+    """The files of a folder, links included (even broken ones, so the plan names them); not hidden
+    files, not the folder's sources.toml."""
     return sorted(
-        p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".") and p.name != sources.SOURCES_FILE
+        p
+        for p in folder.iterdir()
+        if (p.is_file() or p.is_symlink()) and not p.name.startswith(".") and p.name != sources.SOURCES_FILE
     )
 
 
@@ -129,21 +147,25 @@ def _ingest(
 ) -> IngestReport:
     started = time.perf_counter()
     layout = Layout(settings)
+    if not writable(layout.data_dir):
+        raise ReadOnlyDataFolder(layout.data_dir)
     with _ingest_lock(layout):
         current = open_current(settings)
         discard_generations(current.store, layout, keep=current.pointer.generation if current.pointer else None)
         manifest = current.manifest
         fingerprint_now = fingerprint(settings)
         memo = SkipMemo(layout.data_dir, fingerprint_now)
+        limit = max_bytes(settings)
         if scope is not None:
             present = {p.name for p in paths}
             remove = remove | {
                 name for name, entry in manifest.documents.items() if entry.folder == str(scope) and name not in present
             }
-        plan = plan_ingest(paths, manifest, memo, fingerprint_now, {r for r in remove if r in manifest.documents})
+        plan = plan_ingest(paths, manifest, memo, fingerprint_now, {r for r in remove if r in manifest.documents}, limit)
         report = IngestReport(
             unchanged=plan.unchanged,
             skipped=plan.skipped,
+            repaired=current.repairs + ([memo.repair] if memo.repair else []),
             generation=current.pointer.generation if current.pointer else None,
         )
         report.skipped.extend((r, NOT_IN_KB) for r in remove - set(manifest.documents))
@@ -151,7 +173,8 @@ def _ingest(
             memo.save()
             return _finish(report, manifest, started)
 
-        read = read_passages(plan.to_read, settings, vocabulary_paths, memo, report.skipped, _stage(progress, "read"))
+        evidence = [p for p in admitted(vocabulary_paths, limit) if p not in plan.copies]
+        read = read_passages(plan.to_read, settings, evidence, memo, report.skipped, _stage(progress, "read"))
         memo.save()
         if not read and not plan.remove:
             return _finish(report, manifest, started)

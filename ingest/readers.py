@@ -66,6 +66,15 @@ def read_document(path: Path, max_bytes: int | None = None) -> SourceText:
         )
     if not path.is_file():
         raise UnreadableDocument(path, "bestand niet gevonden", "file not found")
+    check_size(path, max_bytes)
+    source = reader(path)
+    if not any(line.strip() for line in source.lines):
+        raise UnreadableDocument(path, "het bestand bevat geen tekst", "the file contains no text")
+    return source
+
+
+def check_size(path: Path, max_bytes: int | None) -> None:
+    """Refuse an empty file, or one over `max_bytes`, from its size alone: before a byte is read."""
     size = path.stat().st_size
     if size == 0:
         raise UnreadableDocument(path, "het bestand is leeg", "the file is empty")
@@ -75,10 +84,6 @@ def read_document(path: Path, max_bytes: int | None = None) -> SourceText:
             f"het bestand is te groot ({size / 2**20:.1f} MiB, maximum {max_bytes / 2**20:.0f} MiB)",
             "the file is too large",
         )
-    source = reader(path)
-    if not any(line.strip() for line in source.lines):
-        raise UnreadableDocument(path, "het bestand bevat geen tekst", "the file contains no text")
-    return source
 
 
 def _decode(path: Path) -> str:

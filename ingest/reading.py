@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from ingest.admission import max_bytes
 from ingest.clean.vocabulary import Vocabulary
 from ingest.errors import SkipReason, UnreadableDocument
 from ingest.plan import Candidate, Read
@@ -48,7 +49,7 @@ def read_passages(
                 settings.chunk_overlap,
                 settings.max_tokens,
                 vocabulary=vocabulary,
-                max_bytes=settings.max_upload_mb * 2**20,
+                max_bytes=max_bytes(settings),
             )
         except UnreadableDocument as error:
             memo.remember(candidate.path, candidate.sha256, error.reason)
@@ -68,5 +69,5 @@ def read_passages(
 def _vocabulary(paths: Sequence[Path], settings: Settings) -> Vocabulary:
     """Hyphenation and footnote evidence from every readable document of the folder(s), not just the changed ones."""
     return Vocabulary.from_files(
-        [p for p in paths if p.suffix.lower() in SUPPORTED_SUFFIXES], max_bytes=settings.max_upload_mb * 2**20
+        [p for p in paths if p.suffix.lower() in SUPPORTED_SUFFIXES], max_bytes=max_bytes(settings)
     )

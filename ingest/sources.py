@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from ingest.admission import refusal
 from ingest.clean import clean_document
 from ingest.clean.records import BlockKind
 from ingest.clean.vocabulary import Vocabulary
@@ -30,16 +31,23 @@ _KEYS = {"title", "short", "short_title", "publisher", "year", "kind", "era"}
 log = logging.getLogger(__name__)
 
 
-def load_metadata(folder: Path) -> dict[str, DocumentMeta]:
+def load_metadata(folder: Path, max_bytes: int | None = None) -> dict[str, DocumentMeta]:
     """Metadata for every supported file in `folder`, keyed by file name.
 
     Files listed in sources.toml get their entry from it (keys: title, short or short_title,
-    publisher, year, kind, era); other files get metadata read from the file itself.
+    publisher, year, kind, era); other files get metadata read from the file itself, unless
+    `admission.refusal` forbids reading it (a link out of the folder, a file over `max_bytes`):
+    such a file is not ingested and gets no entry.
     """
     folder = Path(folder)
     table = _read_sources_toml(folder / SOURCES_FILE) if (folder / SOURCES_FILE).is_file() else {}
     for path in sorted(folder.iterdir()):
-        if path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES and path.name not in table:
+        if (
+            path.is_file()
+            and path.suffix.lower() in SUPPORTED_SUFFIXES
+            and path.name not in table
+            and refusal(path, max_bytes) is None
+        ):
             table[path.name] = meta_from_file(path)
     return table
 

@@ -10,7 +10,9 @@ sides see the same terms.
 The index is saved into a generation folder together with the passage ids in index order
 (`ids.json`) and a fingerprint of the text analysis (`analyzer.json`); `load` refuses an index whose
 ids do not match the Chroma collection of the same generation, or that was built with a different
-analysis than the queries now get, so the halves can never silently disagree (the caller rebuilds).
+analysis than the queries now get, so the halves can never silently disagree, and one whose files
+are damaged (truncated, overwritten: bm25s then fails deep inside numpy or json). In every case the
+caller rebuilds it from the collection, BM25 being derived data.
 """
 
 from __future__ import annotations
@@ -30,6 +32,10 @@ ANALYZER_FILE = "analyzer.json"
 
 class BM25Mismatch(RuntimeError):
     """A saved BM25 index does not belong to the collection it is loaded for."""
+
+
+class BM25Damaged(RuntimeError):
+    """A saved BM25 index whose files cannot be read (the message says which problem)."""
 
 
 class BM25Index:
@@ -59,15 +65,29 @@ class BM25Index:
     def load(cls, folder: Path, expected_ids: Sequence[str] | None = None) -> BM25Index:
         """Load a saved index; with `expected_ids`, check it covers exactly those passages.
 
-        Raises FileNotFoundError when nothing (complete) is saved there, BM25Mismatch when it is stale.
+        Raises FileNotFoundError when nothing (complete) is saved there, BM25Mismatch when it is
+        stale, BM25Damaged when its files are unreadable.
         """
-        ids = json.loads((folder / IDS_FILE).read_text(encoding="utf-8"))
-        analyzer = json.loads((folder / ANALYZER_FILE).read_text(encoding="utf-8"))["analyzer"]
+        try:
+            ids = json.loads((folder / IDS_FILE).read_text(encoding="utf-8"))
+            analyzer = json.loads((folder / ANALYZER_FILE).read_text(encoding="utf-8"))["analyzer"]
+        except FileNotFoundError:
+            raise
+        except (OSError, ValueError, KeyError, TypeError) as error:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+            raise BM25Damaged(f"BM25 index in {folder} is damaged: {type(error).__name__}: {error}") from error
         if analyzer != analyzer_fingerprint():
             raise BM25Mismatch(f"BM25 index in {folder} was built with a different text analysis")
         if expected_ids is not None and set(ids) != set(expected_ids):
             raise BM25Mismatch(f"BM25 index in {folder} does not match its collection ({len(ids)} vs {len(expected_ids)} ids)")
-        model = bm25s.BM25.load(str(folder), show_progress=False)
+        try:
+            model = bm25s.BM25.load(str(folder), show_progress=False)
+        except FileNotFoundError:
+            raise
+        except (OSError, ValueError, KeyError, TypeError, EOFError) as error:  # numpy/json on truncated or foreign bytes
+            raise BM25Damaged(f"BM25 index in {folder} is damaged: {type(error).__name__}: {error}") from error
+        problem = _inconsistency(model, len(ids))
+        if problem:
+            raise BM25Damaged(f"BM25 index in {folder} is damaged: {problem}")
         return cls(ids, model)
 
     def __len__(self) -> int:
@@ -100,3 +120,20 @@ class BM25Index:
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0.0]
+
+
+def _inconsistency(model: bm25s.BM25, documents: int) -> str | None:
+    """What does not fit in a loaded bm25s matrix (bytes that parse but do not belong together), or None.
+
+    The sparse matrix has a column per term (`indptr` into `indices` and `data`) whose rows are
+    documents; a search would index out of range, or quietly score wrong passages, otherwise.
+    """
+    scores = model.scores
+    indptr, indices, data = scores["indptr"], scores["indices"], scores["data"]
+    if scores["num_docs"] != documents:
+        return f"{documents} ids for {scores['num_docs']} documents"
+    if len(indices) != len(data) or not len(indptr) or indptr[-1] != len(data) or (np.diff(indptr) < 0).any():
+        return "the score matrix is inconsistent"
+    if len(indices) and (indices.min() < 0 or indices.max() >= documents):
+        return "the score matrix names documents that do not exist"
+    return None

@@ -1,9 +1,11 @@
-"""Index generations, their whole life: layout, pointer, building and publishing, discarding, loading.
+"""Index generations, their life on disk: layout, pointer, building and publishing, discarding.
 
 An index *generation* is one complete, immutable state of the knowledge base:
 - a Chroma collection `<prefix>_g<N>` holding every passage with its embedding, and
-- a folder `<data_dir>/generations/g<N>/` holding the BM25 index (`bm25/`) and the ingest manifest
-  (`manifest.json`, written here, its content is the ingest's business).
+- a folder `<data_dir>/generations/g<N>/` holding the BM25 index (`bm25/`), the ingest manifest
+  (`manifest.json`, written here, its content is the ingest's business) and the roles map
+  (`roles.json`, kb/roles_build.py: the statements about actors, rebuilt only for documents that
+  changed).
 
 A small *pointer* names the current generation. Readers only ever look at the generation the pointer
 names; `build_generation` writes generation N+1 beside it (collection, BM25 index, manifest) and
@@ -17,39 +19,49 @@ The pointer lives in `<data_dir>/current.json` (written to a temp file, fsynced,
 atomic on POSIX). With a Chroma server it is also kept as the metadata of a `<prefix>_meta`
 collection, which is then the authority, so several clients with their own data folders agree on
 the current generation; a client that lacks a generation's BM25 folder rebuilds it from the
-collection's documents (BM25 is derived data). Before its flip, a build checks that the pointer
-still names the generation it started from, so a client that finished first is never overwritten.
+collection's documents (BM25 is derived data), and the roles map from the passages (also when
+other rules made it: a generation that predates a rule change). Before its flip, a build checks
+that the pointer still names the generation it started from, so a client that finished first is
+never overwritten.
+
+A collection's metadata describes its generation (number, model, dimension, passage count, build
+time), so a generation is known to be complete, and can be made current again, from the store
+alone: kb/recovery.py falls back on that when the pointer is damaged or names a missing generation.
+Loading a generation for search (and rebuilding a damaged BM25 folder) is kb/loading.py.
 """
 
 from __future__ import annotations
 
-import errno
 import logging
 import os
 import re
 import shutil
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cached_property
 from pathlib import Path
 
-import numpy as np
-from chromadb.api.models.Collection import Collection
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
-from kb.bm25 import BM25Index, BM25Mismatch
+from kb.bm25 import BM25Index
+from kb.damage import IndexDamaged
 from kb.encoder.adapter import model_label
+from kb.roles import ROLES_FILE, ROLES_FORMAT, RolesMap
+from kb.roles_build import build_roles, rules_fingerprint
 from kb.store import Store, StoredRecord
 from steunwijs.errors import SteunwijsError
 from steunwijs.settings import Settings
-from steunwijs.types import DocumentMeta, Passage
+from steunwijs.types import Passage
 
 log = logging.getLogger(__name__)
 
 MANIFEST_FILE = "manifest.json"
+POINTER_PURPOSE = {"purpose": "steunwijs pointer"}  # the metadata of a server's pointer collection, without a pointer
 STORE_BATCH = 256  # records per `Store.add` call between two progress reports
+
+
+class PointerDamaged(IndexDamaged):
+    """The pointer (`current.json`, or the pointer collection of a Chroma server) cannot be read."""
 
 
 class ConcurrentPublish(SteunwijsError):
@@ -77,17 +89,7 @@ class Pointer(BaseModel):
     collection: str
     model: str
     dim: int
-    created: str
-
-    @classmethod
-    def new(cls, generation: int, collection: str, model: str, dim: int) -> Pointer:
-        return cls(
-            generation=generation,
-            collection=collection,
-            model=model,
-            dim=dim,
-            created=datetime.now(UTC).isoformat(timespec="seconds"),
-        )
+    created: str  # when the generation was built (also in its collection's metadata)
 
 
 class Layout:
@@ -113,21 +115,32 @@ class Layout:
     def manifest_path(self, generation: int) -> Path:
         return self.folder(generation) / MANIFEST_FILE
 
+    def roles_path(self, generation: int) -> Path:
+        return self.folder(generation) / ROLES_FILE
+
     def generation_of(self, collection_name: str) -> int | None:
         match = self._pattern.match(collection_name)
         return int(match.group(1)) if match else None
 
 
 def read_pointer(store: Store, layout: Layout) -> Pointer | None:
-    """The current generation, or None for an empty knowledge base."""
-    if store.is_server:
-        if layout.meta_collection not in store.collection_names():
+    """The current generation, or None for an empty knowledge base; raises PointerDamaged when unreadable."""
+    try:
+        if store.is_server:
+            if layout.meta_collection not in store.collection_names():
+                return None
+            meta = store.metadata(layout.meta_collection)
+            return Pointer.model_validate(meta) if "generation" in meta else None
+        if not layout.pointer_path.exists():
             return None
-        meta = store.metadata(layout.meta_collection)
-        return Pointer.model_validate(meta) if "generation" in meta else None
-    if not layout.pointer_path.exists():
-        return None
-    return Pointer.model_validate_json(layout.pointer_path.read_text(encoding="utf-8"))
+        return Pointer.model_validate_json(layout.pointer_path.read_bytes())
+    except ValidationError as error:  # pydantic reports broken JSON as a ValidationError too
+        where = layout.meta_collection if store.is_server else str(layout.pointer_path)
+        problem = f"{error.error_count()} fout(en), bv. {error.errors()[0]['msg']}"
+        raise PointerDamaged(
+            f"De verwijzing naar de huidige generatie ({where}) is beschadigd: {problem}.",
+            f"The pointer to the current generation ({where}) is damaged: {error}",
+        ) from error
 
 
 def _write_atomically(path: Path, text: str) -> None:
@@ -148,7 +161,7 @@ def _write_atomically(path: Path, text: str) -> None:
 def publish(store: Store, layout: Layout, pointer: Pointer) -> None:
     """Make `pointer` current: the one step that switches every reader to the new generation."""
     if store.is_server:
-        meta = store.create_collection(layout.meta_collection, {"purpose": "steunwijs pointer"}, exist_ok=True)
+        meta = store.create_collection(layout.meta_collection, POINTER_PURPOSE, exist_ok=True)
         store.set_metadata(meta, pointer.model_dump())
     _write_atomically(layout.pointer_path, pointer.model_dump_json(indent=2))
 
@@ -169,10 +182,15 @@ def discard_generations(store: Store, layout: Layout, keep: int | None) -> None:
                 shutil.rmtree(folder)
 
 
-def read_manifest(layout: Layout, pointer: Pointer) -> str | None:
-    """The manifest text stored with a generation, or None when this client lacks its folder."""
+def read_manifest(layout: Layout, pointer: Pointer) -> bytes | None:
+    """The manifest stored with a generation, or None when this client lacks its folder."""
     path = layout.manifest_path(pointer.generation)
-    return path.read_text(encoding="utf-8") if path.exists() else None
+    return path.read_bytes() if path.exists() else None
+
+
+def write_manifest(layout: Layout, generation: int, manifest: str) -> None:
+    """Store a generation's manifest (atomically: a reader sees the old file or the new one)."""
+    _write_atomically(layout.manifest_path(generation), manifest)
 
 
 def build_generation(
@@ -197,22 +215,69 @@ def build_generation(
     """
     number = (base.generation if base else 0) + 1
     name = layout.collection_name(number)
+    pointer = Pointer(
+        generation=number, collection=name, model=model, dim=dim, created=datetime.now(UTC).isoformat(timespec="seconds")
+    )
+    described = {
+        "generation": number,
+        "model": model,
+        "fingerprint": fingerprint,
+        "dim": dim,
+        "passages": len(records),
+        "created": pointer.created,
+    }
     try:
-        collection = store.create_collection(name, {"generation": number, "model": model, "fingerprint": fingerprint})
+        collection = store.create_collection(name, described)
         for start in range(0, len(records), STORE_BATCH):
             store.add(collection, records[start : start + STORE_BATCH])
             if progress:
                 progress(min(start + STORE_BATCH, len(records)), len(records))
-        build_bm25([record.to_passage() for record in records]).save(layout.bm25_folder(number))
-        layout.manifest_path(number).write_text(manifest, encoding="utf-8")
+        passages = [record.to_passage() for record in records]
+        build_bm25(passages).save(layout.bm25_folder(number))
+        write_manifest(layout, number, manifest)
+        write_roles(layout, number, build_roles(passages, read_roles(layout, base.generation) if base else None))
         if read_pointer(store, layout) != base:
             raise ConcurrentPublish()
-        publish(store, layout, Pointer.new(number, name, model, dim))
+        publish(store, layout, pointer)
     except BaseException:
         discard_generations(store, layout, keep=base.generation if base else None)
         raise
     discard_generations(store, layout, keep=number)
     return number
+
+
+def read_roles(layout: Layout, generation: int) -> RolesMap | None:
+    """A generation's stored roles map; None when it has none, or one of an older format or unreadable."""
+    path = layout.roles_path(generation)
+    if not path.exists():
+        return None
+    try:
+        roles = RolesMap.model_validate_json(path.read_bytes())
+    except ValidationError as error:
+        log.warning("roles map %s is unreadable (%s); it will be rebuilt", path, error)
+        return None
+    return roles if roles.format == ROLES_FORMAT else None
+
+
+def write_roles(layout: Layout, generation: int, roles: RolesMap) -> None:
+    """Store a generation's roles map (atomically, like the manifest)."""
+    _write_atomically(layout.roles_path(generation), roles.model_dump_json())
+
+
+def open_roles(layout: Layout, generation: int, passages: list[Passage], save: bool) -> RolesMap:
+    """A generation's roles map; made from its `passages` when missing or made by other rules.
+
+    The map is derived data, like BM25: rebuilt (reusing the statements of documents that still
+    fit) and saved when `save` (a writable data folder), else only returned.
+    """
+    stored = read_roles(layout, generation)
+    if stored is not None and stored.rules == rules_fingerprint():
+        return stored
+    rebuilt = build_roles(passages, stored)
+    log.info("roles map of generation %d rebuilt (%d statements)", generation, len(rebuilt.statements()))
+    if save:
+        write_roles(layout, generation, rebuilt)
+    return rebuilt
 
 
 def bm25_text(passage: Passage) -> str:
@@ -222,88 +287,3 @@ def bm25_text(passage: Passage) -> str:
 
 def build_bm25(passages: list[Passage]) -> BM25Index:
     return BM25Index.build([p.id for p in passages], [bm25_text(p) for p in passages])
-
-
-def _save_bm25_once(index: BM25Index, folder: Path) -> None:
-    """Save a rebuilt index unless another process got there first (both wrote the same content)."""
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=folder.name, suffix=".tmp"))
-    index.save(tmp)
-    try:
-        os.rename(tmp, folder)
-    except OSError as error:
-        if error.errno not in (errno.EEXIST, errno.ENOTEMPTY):
-            raise
-        shutil.rmtree(tmp)
-
-
-@dataclass
-class Generation:
-    """A generation loaded for search: its passages (in BM25 order), their vectors and the BM25 index.
-
-    Dense search is exact, over `vectors` in memory (a few MB for thousands of passages): Chroma's
-    HNSW index is approximate, and two builds from the very same vectors gave different neighbours,
-    so answers changed from one ingest to the next. Chroma stays the store of record.
-    """
-
-    pointer: Pointer
-    collection: Collection
-    passages: list[Passage]
-    vectors: np.ndarray  # (passages, dim) float32, row i is passages[i]
-    bm25: BM25Index
-    sources: np.ndarray
-    eras: np.ndarray
-
-    @classmethod
-    def load(cls, store: Store, layout: Layout, pointer: Pointer) -> Generation:
-        collection = store.collection(pointer.collection)
-        records = store.records(collection, with_embeddings=True)
-        by_id = {r.id: r.to_passage() for r in records}
-        vector_of = {r.id: r.embedding for r in records}
-        folder = layout.bm25_folder(pointer.generation)
-        try:
-            bm25 = BM25Index.load(folder, expected_ids=list(by_id))
-        except FileNotFoundError:
-            bm25 = _rebuild_bm25(by_id, folder)
-        except BM25Mismatch as mismatch:
-            log.warning("%s; rebuilding it from the collection", mismatch)
-            shutil.rmtree(folder)
-            bm25 = _rebuild_bm25(by_id, folder)
-        passages = [by_id[pid] for pid in bm25.ids]
-        dim = pointer.dim
-        vectors = np.stack([vector_of[pid] for pid in bm25.ids]) if passages else np.zeros((0, dim), np.float32)
-        return cls(
-            pointer=pointer,
-            collection=collection,
-            passages=passages,
-            vectors=vectors.astype(np.float32, copy=False),
-            bm25=bm25,
-            sources=np.array([p.source for p in passages], dtype=object),
-            eras=np.array([p.doc.era or "" for p in passages], dtype=object),
-        )
-
-    @cached_property
-    def documents(self) -> list[DocumentMeta]:
-        """The documents of this generation, by file name (computed once: a generation never changes)."""
-        return [doc for _, doc in sorted({p.source: p.doc for p in self.passages}.items())]
-
-    def passage(self, passage_id: str) -> Passage:
-        return self.passages[self.bm25.position(passage_id)]
-
-    def mask(self, sources: list[str] | None, eras: list[str] | None) -> np.ndarray | None:
-        """1.0 for passages that pass the filters, 0.0 for the rest; None when nothing is filtered."""
-        if not sources and not eras:
-            return None
-        keep = np.ones(len(self.passages), dtype=bool)
-        if sources:
-            keep &= np.isin(self.sources, sources)
-        if eras:
-            keep &= np.isin(self.eras, eras)
-        return keep.astype(np.float32)
-
-
-def _rebuild_bm25(by_id: dict[str, Passage], folder: Path) -> BM25Index:
-    passages = sorted(by_id.values(), key=lambda p: (p.source, p.lines[0], p.id))
-    index = build_bm25(passages)
-    _save_bm25_once(index, folder)
-    return index

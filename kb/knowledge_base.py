@@ -9,10 +9,16 @@ default corpus), so BM25 hits, browsing by section and document lists need no fu
 
 The embedding model is imported and loaded lazily: `info`, `documents` and `passages` work (quickly)
 without it.
+
+Damaged index state never ends a read: a damaged pointer, or one naming a missing generation, falls
+back on the newest complete generation, and a damaged BM25 folder is rebuilt (kb/recovery.py,
+kb/loading.py; logged, and repaired on disk by the next ingest). A read-only data folder is read
+from a copy of the store (kb/store.py); `read_only` says that writing is off.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,18 +26,22 @@ from typing import TYPE_CHECKING, TypeVar
 
 from chromadb.errors import NotFoundError
 
-from kb.generations import Generation, Layout, Pointer, model_id, read_pointer
+from kb.generations import Layout, Pointer, model_id, open_roles
+from kb.loading import Generation
+from kb.recovery import current_pointer, load_generation
 from kb.retriever import HybridRetriever
+from kb.roles import RolesMap, Statement, filter_statements
 from kb.scope import scoped_search
 from kb.store import Store
 from steunwijs.dutch.synonyms import default_expander
 from steunwijs.errors import ConfigurationError, InputError
 from steunwijs.settings import Settings
-from steunwijs.types import DocumentInfo, Hit, Passage
+from steunwijs.types import Citation, DocumentInfo, Hit, Passage
 
 if TYPE_CHECKING:
     from kb.embeddings import Embedder
 
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 _DUTCH = {"document": "document", "era": "periode"}
 
@@ -53,6 +63,7 @@ class StoreInfo:
     """What `steunwijs info` shows."""
 
     location: str
+    read_only: bool
     generation: int | None
     model: str | None
     created: str | None
@@ -72,8 +83,15 @@ class KnowledgeBase:
         self.store = Store(settings)
         self._embedder = embedder
         self._generation: Generation | None = None
+        self._named: Pointer | None = None  # what the pointer said when `_generation` was loaded
+        self._roles: tuple[int, RolesMap] | None = None  # the roles map of the generation numbered
         self._stamp: tuple[int, int] | None = None
         self._lock = threading.RLock()
+
+    @property
+    def read_only(self) -> bool:
+        """True when the data folder cannot be written: reads work, ingest is off."""
+        return self.store.read_only
 
     @property
     def embedder(self) -> Embedder:
@@ -100,11 +118,15 @@ class KnowledgeBase:
             stamp = None if self.store.is_server else self._pointer_stamp()
             if stamp is not None and stamp == self._stamp and not force:
                 return self._generation
-            pointer = read_pointer(self.store, self.layout)
+            pointer, repair = current_pointer(self.store, self.layout)
             if pointer is None:
                 self._generation = None
-            elif force or self._generation is None or self._generation.pointer != pointer:
-                self._generation = Generation.load(self.store, self.layout, pointer)
+            elif force or self._generation is None or self._named != pointer:
+                self._generation, missing = load_generation(self.store, self.layout, pointer)
+                for found in (repair, missing):
+                    if found is not None:
+                        log.warning("%s (run `steunwijs ingest` to repair it on disk)", found.en)
+            self._named = pointer
             self._stamp = stamp  # only after a successful load, so a failed one is retried
             return self._generation
 
@@ -254,11 +276,44 @@ class KnowledgeBase:
             )
         return sorted(found, key=lambda p: p.lines)
 
+    # --- the roles map ("Wie doet wat?") ---------------------------------------------------------
+    def statements(
+        self,
+        *,
+        actors: list[str] | None = None,
+        types: list[str] | None = None,
+        eras: list[str] | None = None,
+        documents: list[str] | None = None,
+    ) -> list[Statement]:
+        """The roles map's statements that pass the filters (kb.roles.filter_statements), by document.
+
+        Read from the current generation (made from its passages if it has none, kb.generations.open_roles);
+        empty when nothing is ingested. A filter value that matches nothing raises UnknownRolesFilter.
+        """
+        generation = self._current()
+        if generation is None:
+            return []
+        number = generation.pointer.generation
+        with self._lock:
+            if self._roles is None or self._roles[0] != number:
+                roles = open_roles(self.layout, number, generation.passages, save=not self.read_only)
+                self._roles = (number, roles)
+            found = self._roles[1].statements()
+        return filter_statements(found, actors=actors, types=types, eras=eras, documents=documents)
+
+    def cite(self, statement: Statement, n: int = 1) -> Citation:
+        """A statement as citation [n]: its quote in the passage that holds it (for `where()` and the source panel)."""
+        generation = self._current()
+        if generation is None:
+            raise UnknownFilter("De kennisbank is leeg.", "The knowledge base is empty.")
+        return Citation(n=n, passage=generation.passage(statement.passage_id), quote=statement.quote)
+
     def info(self) -> StoreInfo:
         generation = self._current()
         pointer = generation.pointer if generation else None
         return StoreInfo(
             location=self.store.location,
+            read_only=self.read_only,
             generation=pointer.generation if pointer else None,
             model=pointer.model if pointer else None,
             created=pointer.created if pointer else None,

@@ -14,7 +14,7 @@ still a llama-index `BaseRetriever`, so llama-index components can use it as is.
 
 Filters (documents, eras) apply on both sides as one mask: inside the dense scoring and inside the
 BM25 scoring, so filtering never just trims a list that was cut off earlier. Dense scoring is an
-exact dot product over the generation's vectors (kb.generations.Generation explains why not HNSW).
+exact dot product over the generation's vectors (kb.loading.Generation explains why not HNSW).
 The dense query is the user's question; only BM25 gets the expansion (see steunwijs/dutch/synonyms.py).
 """
 
@@ -27,7 +27,7 @@ from llama_index.core.retrievers import BaseRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
 from kb.fusion import reciprocal_rank_fusion
-from kb.generations import Generation
+from kb.loading import Generation
 from kb.store import flat_metadata
 from steunwijs.dutch.analysis import analyze
 from steunwijs.dutch.synonyms import Expander

@@ -14,13 +14,23 @@ field of the passage and its document flattened into scalars (Chroma metadata ca
 nested values: a missing page/year is -1, a missing string ""). Two extra fields, `folder` and
 `doc_sha256`, make a collection self-describing, so any client can rebuild the ingest manifest
 from the collection alone (see ingest/manifest.py).
+
+A read-only data folder (a read-only mount, `chmod -w`) still serves reads: Chroma's embedded
+client must write even to open its database (SQLite answers "attempt to write a readonly
+database"), so the store is then opened from a private copy in a temporary folder, made once when
+the `Store` is created, and `read_only` tells callers that writing (ingest) is off.
 """
 
 from __future__ import annotations
 
+import logging
+import os
+import shutil
+import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -30,19 +40,32 @@ import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
 from chromadb.config import Settings as ChromaSettings
-from chromadb.errors import NotFoundError
+from chromadb.errors import InternalError, NotFoundError
 
 from steunwijs.errors import ConfigurationError, StoreUnavailable
 from steunwijs.settings import Settings
 from steunwijs.types import DocumentMeta, Passage
 
-__all__ = ["NotFoundError", "ServerAddress", "Store", "StoreUnavailable", "StoredRecord", "flat_metadata"]
+__all__ = ["NotFoundError", "ServerAddress", "Store", "StoreUnavailable", "StoredRecord", "flat_metadata", "writable"]
+
+log = logging.getLogger(__name__)
 
 
 def _unreachable(url: str | None, error: Exception) -> StoreUnavailable:
     return StoreUnavailable(
         f"De Chroma-server op {url} is niet bereikbaar: {error}", f"Chroma server at {url} is not reachable: {error}"
     )
+
+
+def writable(folder: Path) -> bool:
+    """Whether this process may write in `folder` (or, while it does not exist, create it).
+
+    `os.access` also answers False on a read-only file system, for root too.
+    """
+    for candidate in (folder, *folder.parents):
+        if candidate.exists():
+            return candidate.is_dir() and os.access(candidate, os.W_OK)
+    return False
 
 
 @dataclass(frozen=True)
@@ -132,6 +155,8 @@ class Store:
     def __init__(self, settings: Settings) -> None:
         chroma_settings = ChromaSettings(anonymized_telemetry=False)
         self.url = settings.chroma_url
+        self.read_only = not writable(settings.data_dir)
+        self._snapshot: tempfile.TemporaryDirectory[str] | None = None
         if self.url:
             address = ServerAddress.parse(self.url)
             self.location = self.url
@@ -143,9 +168,27 @@ class Store:
                 except ValueError as error:  # chromadb's wording for a refused first connection
                     raise _unreachable(self.url, error) from error
         else:
-            settings.chroma_dir.mkdir(parents=True, exist_ok=True)
             self.location = str(settings.chroma_dir)
-            self.client = chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+            path = self._local_path(settings.chroma_dir)
+            try:
+                self.client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+            except InternalError as error:  # e.g. a store file that is read-only in a writable folder
+                raise StoreUnavailable(
+                    f"De opslag in {settings.chroma_dir} kan niet geopend worden: {error}",
+                    f"Cannot open the store in {settings.chroma_dir}: {error}",
+                ) from error
+
+    def _local_path(self, chroma_dir: Path) -> Path:
+        """Where the embedded client opens the store: the folder itself, or a private copy when read-only."""
+        if not self.read_only:
+            chroma_dir.mkdir(parents=True, exist_ok=True)
+            return chroma_dir
+        self._snapshot = tempfile.TemporaryDirectory(prefix="steunwijs-read-only-")
+        copy = Path(self._snapshot.name) / "chroma"
+        if chroma_dir.is_dir():
+            shutil.copytree(chroma_dir, copy)
+        log.warning("data folder %s is read-only: reading a copy of its store in %s", chroma_dir.parent, copy)
+        return copy
 
     @property
     def is_server(self) -> bool:
@@ -192,6 +235,17 @@ class Store:
     def metadata(self, name: str) -> dict[str, Any]:
         with self._guard():
             return dict(self.client.get_collection(name, embedding_function=None).metadata or {})
+
+    def count(self, collection: Collection) -> int:
+        with self._guard():
+            return collection.count()
+
+    def dimension(self, collection: Collection) -> int | None:
+        """The length of the collection's vectors (read from one record), None when it is empty."""
+        with self._guard():
+            got = collection.get(limit=1, include=["embeddings"])  # type: ignore[list-item]
+        embeddings = got["embeddings"]
+        return len(embeddings[0]) if embeddings is not None and len(embeddings) else None
 
     # --- records ------------------------------------------------------------------------------
     def add(self, collection: Collection, records: Sequence[StoredRecord]) -> None:

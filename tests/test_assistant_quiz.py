@@ -7,7 +7,7 @@ import re
 import pytest
 
 from assistant.answer import answer
-from assistant.citations import markers, statements
+from assistant.citations import check, markers, statements
 from assistant.personas import question_type
 from assistant.quiz import Cloze, cloze, render
 from assistant.templates import wording

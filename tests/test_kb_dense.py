@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from kb.generations import Generation, Layout, read_pointer
+from kb.generations import Layout, read_pointer
+from kb.loading import Generation
 from kb.retriever import HybridRetriever
 from kb.store import Store
 from steunwijs.settings import Settings

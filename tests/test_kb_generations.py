@@ -44,13 +44,16 @@ def test_each_build_publishes_the_next_generation_and_drops_the_old(tmp_settings
     )
     pointer = read_pointer(store, layout)
     assert first == 1 and pointer is not None and pointer.generation == 1 and progress == [(3, 3)]
-    assert store.metadata(pointer.collection) == {"generation": 1, "model": "m", "fingerprint": "f"}
+    described = store.metadata(pointer.collection)
+    assert described == {
+        "generation": 1, "model": "m", "fingerprint": "f", "dim": 8, "passages": 3, "created": pointer.created
+    }
 
     second = build(store, layout, pointer, records(2, seed=1), '{"n": 2}')
     pointer = read_pointer(store, layout)
     assert second == 2 and pointer is not None and pointer.generation == 2
     assert generations(store, layout) == [2] and [f.name for f in layout.generations_dir.iterdir()] == ["g2"]
-    assert read_manifest(layout, pointer) == '{"n": 2}'
+    assert read_manifest(layout, pointer) == b'{"n": 2}'
     assert sorted(r.id for r in store.records(store.collection(pointer.collection))) == ["p0", "p1"]
 
 
