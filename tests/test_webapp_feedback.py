@@ -101,6 +101,7 @@ def test_csv_export_has_every_row_and_column(chat) -> None:
     feedback.rate(history, session, like(3, False))
     feedback.save_comment("Mist het CLB; “citaat” met ë", session)
     path = Path(feedback.export_csv())
+    assert len(path.stem.rsplit("-", 1)[-1]) >= 16  # an unguessable name, not only a timestamp
     assert path.parent == feedback.exports_dir and path.suffix == ".csv"
     with path.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
@@ -109,3 +110,13 @@ def test_csv_export_has_every_row_and_column(chat) -> None:
     assert rows[1]["abstained"] == "1"
     assert json.loads(rows[0]["citations"])[0]["n"] == 1
     assert feedback.summary() == texts.FEEDBACK_COUNT.format(total=2, up=1, down=1)
+
+
+def test_a_comment_typed_as_a_formula_opens_as_text(chat) -> None:
+    feedback, session, history = chat
+    feedback.rate(history, session, like(1, True))
+    feedback.save_comment('=HYPERLINK("http://example.org","klik")', session)
+    with Path(feedback.export_csv()).open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows[0]["comment"] == '\'=HYPERLINK("http://example.org","klik")'
+    assert rows[0]["rating"] == "up"

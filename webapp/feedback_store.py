@@ -123,11 +123,25 @@ class FeedbackStore:
         return [FeedbackRow(*row) for row in found]
 
     def export_csv(self, path: Path) -> Path:
-        """Write every verdict to a CSV file (UTF-8 with BOM, so that spreadsheet programs read the accents)."""
+        """Write every verdict to a CSV file (UTF-8 with BOM, so that spreadsheet programs read the accents).
+
+        Text that a spreadsheet would run as a formula (a comment typed as "=HYPERLINK(...)") is
+        written with a leading apostrophe, so it opens as the text the user typed.
+        """
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("w", encoding="utf-8-sig", newline="") as out:
             writer = csv.writer(out)
             writer.writerow(_COLUMNS)
-            writer.writerows(astuple(row) for row in self.rows())
+            writer.writerows([spreadsheet_safe(value) for value in astuple(row)] for row in self.rows())
         return path
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A CSV cell a spreadsheet shows as text: strings that would start a formula get a leading "'"."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value

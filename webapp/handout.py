@@ -8,6 +8,7 @@ abstentions, with the passages that came closest.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -65,8 +66,12 @@ def conversation_markdown(answers: Sequence[Answer], when: datetime) -> str:
 
 
 def write_conversation(answers: Sequence[Answer], folder: Path, when: datetime) -> Path:
-    """Write the handout to `folder`/steunwijs-gesprek-<time>.md and return its path."""
+    """Write the handout to `folder`/steunwijs-gesprek-<time>-<random>.md and return its path.
+
+    The random part makes the name unguessable: another visitor cannot fetch this conversation by
+    trying timestamps.
+    """
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"steunwijs-gesprek-{when:%Y%m%d-%H%M%S}.md"
+    path = folder / f"steunwijs-gesprek-{when:%Y%m%d-%H%M%S}-{secrets.token_urlsafe(12)}.md"
     path.write_text(conversation_markdown(answers, when), encoding="utf-8")
     return path

@@ -3,6 +3,7 @@ and the feedback of all users as a CSV file (offered on the 'Evaluatie' tab)."""
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -62,7 +63,7 @@ class FeedbackHandler:
     def export_csv(self) -> str:
         """All feedback as a CSV file; returns its path (for a download)."""
         when = datetime.now()
-        return str(self.store.export_csv(self.exports_dir / f"steunwijs-feedback-{when:%Y%m%d-%H%M%S}.csv"))
+        return str(self.store.export_csv(self.exports_dir / f"steunwijs-feedback-{when:%Y%m%d-%H%M%S}-{secrets.token_urlsafe(12)}.csv"))
 
     def export_conversation(self, history: list[dict[str, Any]], session: ChatSession) -> tuple[str | None, str]:
         """The chat shown now, with its sources, as a Markdown file; returns (path or None, message)."""
