@@ -52,7 +52,7 @@ test: setup-test
 test-fast: setup-test
 	$(BIN)/pytest -ra -m "not slow and not llm and not browser and not server"
 
-bench: setup
+bench: ingest
 	$(BIN)/python -m benchmarks.ingest_search
 	$(BIN)/python -m benchmarks.answer_latency
 
