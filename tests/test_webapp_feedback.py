@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sqlite3
 from pathlib import Path
 
@@ -101,7 +102,7 @@ def test_csv_export_has_every_row_and_column(chat) -> None:
     feedback.rate(history, session, like(3, False))
     feedback.save_comment("Mist het CLB; “citaat” met ë", session)
     path = Path(feedback.export_csv())
-    assert len(path.stem.rsplit("-", 1)[-1]) >= 16  # an unguessable name, not only a timestamp
+    assert re.fullmatch(r"steunwijs-feedback-\d{8}-\d{6}-[\w-]{16}", path.stem)  # unguessable, not only a timestamp
     assert path.parent == feedback.exports_dir and path.suffix == ".csv"
     with path.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
