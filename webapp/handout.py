@@ -65,13 +65,18 @@ def conversation_markdown(answers: Sequence[Answer], when: datetime) -> str:
     return "\n".join(head) + "\n" + "\n".join(body)
 
 
-def write_conversation(answers: Sequence[Answer], folder: Path, when: datetime) -> Path:
-    """Write the handout to `folder`/steunwijs-gesprek-<time>-<random>.md and return its path.
+def write_download(text: str, folder: Path, kind: str, suffix: str, when: datetime) -> Path:
+    """Write `text` to `folder`/steunwijs-<kind>-<time>-<random><suffix> and return its path.
 
-    The random part makes the name unguessable: another visitor cannot fetch this conversation by
-    trying timestamps.
+    The one way the app writes a file a user downloads (the conversation, the roles map's exports).
+    The random part makes the name unguessable: another visitor cannot fetch it by trying timestamps.
     """
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"steunwijs-gesprek-{when:%Y%m%d-%H%M%S}-{secrets.token_urlsafe(12)}.md"
-    path.write_text(conversation_markdown(answers, when), encoding="utf-8")
+    path = folder / f"steunwijs-{kind}-{when:%Y%m%d-%H%M%S}-{secrets.token_urlsafe(12)}{suffix}"
+    path.write_text(text, encoding="utf-8")
     return path
+
+
+def write_conversation(answers: Sequence[Answer], folder: Path, when: datetime) -> Path:
+    """Write the handout to `folder`/steunwijs-gesprek-<time>-<random>.md and return its path."""
+    return write_download(conversation_markdown(answers, when), folder, "gesprek", ".md", when)
