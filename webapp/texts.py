@@ -20,6 +20,7 @@ APP_SUBTITLE = "Vragen over leersteun in Vlaamse scholen, beantwoord met de woor
 # --- tabs ---------------------------------------------------------------------------------------
 TAB_ASK = "Vraag het"
 TAB_DOCUMENTS = "Documenten"
+TAB_ROLES = "Wie doet wat?"
 TAB_EVAL = "Evaluatie"
 TAB_ABOUT = "Over"
 
@@ -109,6 +110,49 @@ REMOVE_NONE = "Kies eerst het document dat je wilt verwijderen."
 REMOVE_DONE = "Verwijderd: {title}. Nu {documents} documenten, {passages} passages."
 REMOVE_UNKNOWN = "Dat document staat niet (meer) in de kennisbank."
 REMOVE_FAILED = "Verwijderen mislukt; de kennisbank is niet veranderd."
+
+# --- the roles map ("Wie doet wat?") ----------------------------------------------------------
+ROLES_INTRO = (
+    "Wat zeggen de documenten over wie wat doet? Per actor het aantal uitspraken over zijn **rol**, wat er van"
+    " hem **verwacht** wordt en wat de documenten hem **aanbevelen**. Klik op een getal om de uitspraken te"
+    " lezen, elk met zijn bron."
+)
+ROLES_MAP_TAB = "Overzicht"
+ROLES_CHANGES_TAB = "Wat is er veranderd?"
+ROLES_ERA_LABEL = "Periode"
+ROLES_DOCUMENT_LABEL = "Document"
+ROLES_FILTER_INFO = "Leeg laten voor alle."
+ROLES_MATRIX_LABEL = "Aantal uitspraken per actor en type"
+ROLES_ACTOR_COLUMN = "Actor"
+ROLES_TOTAL_COLUMN = "Totaal"
+ROLES_ACTOR_LABEL = "Actor"
+ROLES_TYPE_LABEL = "Type"
+ROLES_ALL_TYPES = "Alle types"
+ROLES_ACTOR_TITLE = "Wat de documenten zeggen over {actor}"
+CHANGES_CHOOSE = "Kies een actor om zijn uitspraken per periode naast elkaar te zien."
+ROLES_CHOOSE = "Klik op een getal in de tabel, of kies een actor en een type, om de uitspraken te lezen."
+ROLES_EMPTY = "Geen uitspraken voor deze keuze. Kies een andere actor of een ander type, of maak de filters ruimer."
+ROLES_NONE_IN_KB = "De kennisbank bevat nog geen uitspraken over actoren."
+ROLES_COUNT = "Uitspraken: {n}; documenten: {documents}."
+ROLES_OPEN = "Bron van uitspraak {n} openen"
+ROLES_STATEMENT_LABEL = "Uitspraak"
+ROLES_STATEMENT_INFO = "Kies een uitspraak, of klik op haar nummer, om de passage te lezen."
+ROLES_PANEL_EMPTY = "Klik op het nummer van een uitspraak, zoals [1], om hier de passage te lezen."
+ROLES_HEADING_NOTE = "Deze uitspraak is een tussentitel van het document (zie Sectie); hieronder de passage eronder."
+ROLES_SOURCE_GONE = "Deze uitspraak staat niet meer in de kennisbank (het document is veranderd). Kies opnieuw."
+ROLES_EXPORT_MARKDOWN = "Checklist downloaden (Markdown)"
+ROLES_EXPORT_CSV = "Uitspraken downloaden (CSV)"
+ROLES_EXPORT_FILE = "Download"
+ROLES_EXPORT_EMPTY = "Kies eerst uitspraken (een getal in de tabel) om ze te downloaden."
+ROLES_EXPORT_DONE = "Klaar: {title} ({n} uitspraken). Klik op het bestand om het te downloaden."
+CHANGES_INTRO = (
+    "Hoe is de rol van een actor veranderd? Per periode naast elkaar wat de documenten over hem zeggen. Oudere"
+    " namen tellen mee: de ondersteuner van 2016 en 2019 is de leerondersteuner van vandaag."
+)
+CHANGES_EMPTY_ERA = "Geen uitspraken uit deze periode."
+CHANGES_DOCUMENTS = "Documenten: {documents}"
+CHANGES_NAMED = "Genoemd als: {names}"
+CHANGES_UNKNOWN_ERA = "Periode onbekend"
 
 # --- evaluation ---------------------------------------------------------------------------------
 EVAL_INTRO = (
