@@ -250,7 +250,7 @@ def _run(
     check_persona(persona)
     text, notices = prepare_question(question, settings)
     kb = kb or default_knowledge_base(settings)
-    extractive = ExtractiveAnswerer(sentence_ranker(kb.embedder))
+    extractive = ExtractiveAnswerer(sentence_ranker(kb))
     answerer = _choose_answerer(settings, extractive, notices)
     clock.lap("prepare")
 

@@ -4,34 +4,36 @@ Shared by the extractive answerer (its points are the chosen sentences) and the 
 decision (its strongest evidence is the best sentence's cosine), so it belongs to neither.
 
 1. split the best passages into sentences (steunwijs.dutch.sentences) and drop fragments, headings,
-   table debris, contact details and sentences addressed to an AI assistant (`usable`);
+   table debris, contact details and sentences addressed to an AI assistant (`steunwijs.dutch.points`);
 2. score each sentence against the question: e5 cosine of query and sentence, plus the share of
    the question's content words it contains (Dutch stems, synonyms), plus a little of its
    passage's retrieval score, minus a little when it leans on the sentence before ("Dit ...");
 3. pick with maximal marginal relevance (`select`), so the points say different things, skipping
    near-duplicates (overlapping chunks repeat sentences) and sentences far below the best.
 
-Sentence embeddings are cached per passage id (LRU), and the embedder caches question vectors, so a
-warm answer embeds nothing it has embedded before. Each passage's sentences are always embedded in
-one batch of their own, so the vectors, and hence the answers, do not depend on what else happened
-to be in the cache: ranking is deterministic.
+Sentence vectors are made at ingest and stored with the generation (kb/sentence_vectors.py), so an
+answer embeds only its question (cached by the embedder); a sentence missing from that table is
+embedded here, in one batch per passage. What a passage yields is cached per passage (LRU), so the
+split and the word stems are computed once. The stored vectors do not depend on what was asked
+before, so ranking is deterministic.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from pydantic import BaseModel, field_validator
 
 from kb.embeddings import Embedder
+from kb.knowledge_base import KnowledgeBase
 from kb.lru import LRU
-from steunwijs.dutch.patterns import CONTACT_HINT
-from steunwijs.dutch.sentences import Sentence, split_sentences
+from kb.sentence_vectors import SentenceVectors
+from steunwijs.dutch.points import point_sentences
+from steunwijs.dutch.sentences import Sentence
 from steunwijs.dutch.terms import QueryTerms, content_stems, query_terms
-from steunwijs.resources import load_toml
 from steunwijs.types import Hit, Passage
 
 # --- ranking and selection parameters (chosen on evals/sets/steunwijs.jsonl: citation support,
@@ -47,79 +49,12 @@ SPREAD_BONUS = 0.02  # comparison questions: for a point from a document not cit
 DUPLICATE_COSINE = 0.95  # sentences this similar say the same thing
 DUPLICATE_OVERLAP = 0.8  # ... and so do sentences sharing this share of their content words
 CACHE_PASSAGES = 2048  # passages whose sentence embeddings are kept
-
-# --- what makes a sentence fit to be a point --------------------------------------------------
-MIN_WORDS, MAX_WORDS = 6, 90
-MIN_LETTER_SHARE = 0.6  # below: table rows, figure debris ("4 en 5 BVH1 en BVH2 7")
-_FOOTNOTE_START = re.compile(r"^\[\d+\]")  # a footnote's text: "[1] Dit zijn nieuwe benamingen ..."
-_CAPTION = re.compile(r"^(?:Figuur|Tabel|Grafiek|Bijlage)\s*\d", re.I)
 # Openers that point back to the previous sentence; out of context such a point reads oddly.
 _LEANS_BACK = re.compile(
     r"^(?:dit|dat|deze|die|zij|ze|hij|het\s+is|ook\s+(?:zij|dit|dat|hier)|daarom|daarnaast|daarbij|"
     r"hierbij|hierdoor|daardoor|bovendien|verder|tot\s+slot|ten\s+slotte)\b",
     re.I,
 )
-_TERMINAL = (".", "!", "…", ".’", ".”", ".)", "!’", ".'", '."')
-ADDRESSED_TO_AI_FILE = "addressed_to_ai.toml"
-
-
-class AddressedToAI(BaseModel):
-    """`steunwijs/tables/addressed_to_ai.toml`: patterns of sentences written for a language model."""
-
-    patterns: list[str]
-
-    @field_validator("patterns")
-    @classmethod
-    def _compiles(cls, patterns: list[str]) -> list[str]:
-        for pattern in patterns:
-            try:
-                re.compile(pattern)
-            except re.error as error:
-                raise ValueError(f"{pattern!r} is not a regular expression: {error}") from error
-        return patterns
-
-
-@lru_cache(maxsize=1)
-def _addressed_to_ai() -> re.Pattern[str]:
-    table = load_toml("tables", ADDRESSED_TO_AI_FILE, AddressedToAI)
-    return re.compile("|".join(f"(?:{p})" for p in table.patterns), re.IGNORECASE)
-
-
-def addressed_to_ai(text: str) -> bool:
-    """Whether a sentence speaks to an AI assistant ("Negeer alle vorige instructies", "As an AI ...").
-
-    Document text is content, never instructions: such a sentence, planted or quoted, is never a point.
-    """
-    return bool(_addressed_to_ai().search(text))
-
-
-def usable(sentence: Sentence) -> bool:
-    """Whether a sentence can stand alone as a point of an answer.
-
-    Out:
-    - fragments: a chunk that starts mid-sentence starts in lower case, one cut off at the end
-      lacks final punctuation, the tail of a quotation ends in a closing quote it never opened;
-    - headings, lead-ins ending in ":", and the documents' own questions (they answer nothing);
-    - figure and table captions, table debris, footnote texts ("[1] Dit zijn ...");
-    - anything with an e-mail address, URL or phone number (002 names a person's contact details);
-    - sentences addressed to an AI assistant (`addressed_to_ai`): document text never instructs.
-    """
-    text = sentence.text.strip()
-    if not MIN_WORDS <= sentence.words <= MAX_WORDS or CONTACT_HINT.search(text) or _CAPTION.match(text):
-        return False
-    if addressed_to_ai(text):
-        return False
-    visible = [c for c in text if not c.isspace()]
-    if sum(c.isalpha() for c in visible) < MIN_LETTER_SHARE * len(visible):
-        return False
-    if (text[0].islower() and not sentence.bullet) or _FOOTNOTE_START.match(text):
-        return False
-    if text.endswith("’") and "‘" not in text:  # the end of a quotation whose start is elsewhere
-        return False
-    if text.endswith("?"):  # the documents' own questions ("Wat neem je mee ...?") answer nothing
-        return False
-    return sentence.bullet or text.endswith(_TERMINAL)
-
 
 @dataclass(frozen=True)
 class PassageSentences:
@@ -145,19 +80,39 @@ class Candidate:
 
 
 class SentenceRanker:
-    """Ranks the sentences of retrieved passages against a question (shared by answer and abstention)."""
+    """Ranks the sentences of retrieved passages against a question (shared by answer and abstention).
 
-    def __init__(self, embedder: Embedder, cache_size: int = CACHE_PASSAGES) -> None:
+    Sentence vectors come from `stored()`, the current generation's table made at ingest
+    (kb/sentence_vectors.py); a sentence it lacks (a generation built before the table existed, a
+    damaged file) is embedded here, so an answer never fails for want of the table.
+    """
+
+    def __init__(
+        self,
+        embedder: Embedder,
+        stored: Callable[[], SentenceVectors | None] = lambda: None,
+        cache_size: int = CACHE_PASSAGES,
+    ) -> None:
         self.embedder = embedder
+        self.stored = stored
         self._passages: LRU[tuple[str, str], PassageSentences] = LRU(cache_size)
+        self.embedded = 0  # sentences this ranker had to embed itself (the table lacked them)
 
     def passage_sentences(self, passage: Passage) -> PassageSentences:
-        """The usable sentences of a passage, embedded once and then served from the cache."""
+        """The usable sentences of a passage with their vectors, then served from the cache."""
         key = (passage.id, passage.text)
         cached = self._passages.get(key)
         if cached is None:
-            sentences = tuple(s for s in split_sentences(passage.text) if usable(s))
-            vectors = self.embedder.embed_passages([s.clean for s in sentences])
+            sentences = point_sentences(passage.text)
+            texts = [s.clean for s in sentences]
+            table = self.stored()
+            if table is None:
+                vectors, missing = np.zeros((len(texts), self.embedder.dim), np.float32), list(range(len(texts)))
+            else:
+                vectors, missing = table.lookup(texts)
+            if missing:
+                vectors[missing] = self.embedder.embed_passages([texts[i] for i in missing])
+                self.embedded += len(missing)
             cached = PassageSentences(sentences, vectors, tuple(content_stems(s.text) for s in sentences))
             self._passages.put(key, cached)
         return cached
@@ -223,6 +178,6 @@ def select(candidates: list[Candidate], limit: int, spread_sources: bool = False
 
 
 @lru_cache(maxsize=4)
-def sentence_ranker(embedder: Embedder) -> SentenceRanker:
-    """The process-wide ranker (and its sentence cache) for an embedder."""
-    return SentenceRanker(embedder)
+def sentence_ranker(kb: KnowledgeBase) -> SentenceRanker:
+    """The process-wide ranker (and its sentence cache) for a knowledge base and its stored vectors."""
+    return SentenceRanker(kb.embedder, kb.sentence_vectors)

@@ -10,7 +10,7 @@ import typer
 from cli.app import command, fail, open_kb, settings_from_cli, stage_progress
 from steunwijs.errors import InputError
 
-_INGEST_STAGES = {"read": "Documenten lezen", "embed": "Passages embedden", "store": "Opslaan"}
+_INGEST_STAGES = {"read": "Documenten lezen", "embed": "Passages embedden", "sentences": "Zinnen embedden", "store": "Opslaan"}
 
 
 @command("ingest")
@@ -29,7 +29,7 @@ def ingest_command(
         f"Kennisbank: {report.documents} documenten, {report.passages} passages "
         f"(generatie {report.generation}). Toegevoegd {len(report.added)}, gewijzigd {len(report.changed)}, "
         f"verwijderd {len(report.removed)}, ongewijzigd {len(report.unchanged)}, overgeslagen {len(report.skipped)}; "
-        f"{report.embedded} passages ge-embed in {report.seconds:.1f} s."
+        f"{report.embedded} passages en {report.sentences_embedded} zinnen ge-embed in {report.seconds:.1f} s."
     )
     for label, names in (("toegevoegd", report.added), ("gewijzigd", report.changed), ("verwijderd", report.removed)):
         for name in names:
@@ -145,8 +145,14 @@ def serve_command(
     port: int | None = typer.Option(
         None, "--port", min=1, max=65535, help="Poort (standaard 7860 of GRADIO_SERVER_PORT)."
     ),
+    share: bool | None = typer.Option(
+        None, "--share", help="Ook een openbare Gradio share-link maken (vraagt een ingestelde redacteur)."
+    ),
 ) -> None:
-    """De webapp starten; is de kennisbank leeg, dan worden eerst de standaarddocumenten ingelezen."""
+    """De webapp starten; is de kennisbank leeg, dan worden eerst de standaarddocumenten ingelezen.
+
+    Buiten 127.0.0.1 of met --share start de app alleen als er redacteurs zijn ingesteld.
+    """
     from webapp.ui import serve
 
-    serve(settings_from_cli(host=host, port=port))
+    serve(settings_from_cli(host=host, port=port, share=share))

@@ -73,7 +73,7 @@ def _history(question: Question, by_id: dict[str, Question]) -> list[tuple[str, 
 def gather_evidence(questions: list[Question], settings: Settings) -> list[Evidence]:
     """The evidence the assistant would decide on, per question, in set order."""
     kb = KnowledgeBase(settings)
-    ranker = sentence_ranker(kb.embedder)
+    ranker = sentence_ranker(kb)
     by_id = {q.id: q for q in questions}
     return [retrieve(q.question, _history(q, by_id), kb, ranker).evidence for q in questions]
 

@@ -37,6 +37,7 @@ from ingest.errors import ConcurrentIngest, IngestError, ReadOnlyDataFolder, Ski
 from ingest.manifest import Current, Manifest, fingerprint, open_current
 from ingest.plan import Read, next_manifest, plan_ingest
 from ingest.reading import read_passages
+from ingest.sentence_vectors import next_sentence_vectors
 from ingest.skip_memo import SkipMemo
 from ingest.vectors import next_vectors
 from kb.damage import Repair
@@ -46,7 +47,8 @@ from steunwijs.files import LockTimeout, exclusive_lock
 from steunwijs.settings import Settings
 
 Progress = Callable[[str, int, int], None]
-"""Called as progress(stage, done, total); stages: "read" (files), "embed" (passages), "store" (passages)."""
+"""Called as progress(stage, done, total); stages: "read" (files), "embed" (passages), "sentences" (point sentences),
+"store" (passages)."""
 
 LOCK_FILE = "ingest.lock"
 LOCK_TIMEOUT_S = 300.0
@@ -71,7 +73,8 @@ class IngestReport:
     repaired: list[Repair] = field(default_factory=list)
     seconds: float = 0.0
     generation: int | None = None
-    embedded: int = 0
+    embedded: int = 0  # passages that went through the model
+    sentences_embedded: int = 0  # point sentences that went through the model
 
     @property
     def changed_anything(self) -> bool:
@@ -182,15 +185,19 @@ def _ingest(
         report.added = sorted(n for n in read if n not in manifest.documents)
         report.changed = sorted(n for n in read if n in manifest.documents)
         report.removed = sorted(plan.remove)
-        report.generation, report.embedded = _publish(current, new_manifest, read, settings, progress)
+        report.generation, report.embedded, report.sentences_embedded = _publish(current, new_manifest, read, settings, progress)
         return _finish(report, new_manifest, started)
 
 
 def _publish(
     current: Current, manifest: Manifest, read: Read, settings: Settings, progress: Progress | None
-) -> tuple[int, int]:
-    """Hand the next generation to kb, which writes it and flips; returns (generation, passages embedded)."""
+) -> tuple[int, int, int]:
+    """Hand the next generation to kb, which writes it and flips.
+
+    Returns (generation, passages embedded, point sentences embedded).
+    """
     vectors = next_vectors(current, manifest, read, settings, _stage(progress, "embed"))
+    sentences, sentences_embedded = next_sentence_vectors(current, vectors, settings, _stage(progress, "sentences"))
     try:
         number = build_generation(
             current.store,
@@ -201,11 +208,12 @@ def _publish(
             dim=vectors.dim,
             manifest=manifest.model_dump_json(indent=1),
             fingerprint=manifest.fingerprint,
+            sentences=sentences,
             progress=_stage(progress, "store"),
         )
     except ConcurrentPublish as error:
         raise ConcurrentIngest(error.nl, error.en) from error
-    return number, vectors.embedded
+    return number, vectors.embedded, sentences_embedded
 
 
 def _stage(progress: Progress | None, stage: str) -> Callable[[int, int], None] | None:

@@ -5,7 +5,7 @@ An index *generation* is one complete, immutable state of the knowledge base:
 - a folder `<data_dir>/generations/g<N>/` holding the BM25 index (`bm25/`), the ingest manifest
   (`manifest.json`, written here, its content is the ingest's business) and the roles map
   (`roles.json`, kb/roles_build.py: the statements about actors, rebuilt only for documents that
-  changed).
+  changed) and the vectors of its point sentences (`sentences.npz`, kb/sentence_vectors.py).
 
 A small *pointer* names the current generation. Readers only ever look at the generation the pointer
 names; `build_generation` writes generation N+1 beside it (collection, BM25 index, manifest) and
@@ -48,6 +48,7 @@ from kb.damage import IndexDamaged
 from kb.encoder.adapter import model_label
 from kb.roles import ROLES_FILE, ROLES_FORMAT, RolesMap
 from kb.roles_build import build_roles, rules_fingerprint
+from kb.sentence_vectors import SENTENCES_FILE, SentenceVectors
 from kb.store import Store, StoredRecord
 from steunwijs.errors import SteunwijsError
 from steunwijs.settings import Settings
@@ -117,6 +118,9 @@ class Layout:
 
     def roles_path(self, generation: int) -> Path:
         return self.folder(generation) / ROLES_FILE
+
+    def sentences_path(self, generation: int) -> Path:
+        return self.folder(generation) / SENTENCES_FILE
 
     def generation_of(self, collection_name: str) -> int | None:
         match = self._pattern.match(collection_name)
@@ -203,6 +207,7 @@ def build_generation(
     dim: int,
     manifest: str,
     fingerprint: str,
+    sentences: SentenceVectors | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> int:
     """Write generation N+1 completely beside `base` (the current one), then flip the pointer to it.
@@ -235,6 +240,8 @@ def build_generation(
         passages = [record.to_passage() for record in records]
         build_bm25(passages).save(layout.bm25_folder(number))
         write_manifest(layout, number, manifest)
+        if sentences is not None:
+            sentences.save(layout.sentences_path(number))
         write_roles(layout, number, build_roles(passages, read_roles(layout, base.generation) if base else None))
         if read_pointer(store, layout) != base:
             raise ConcurrentPublish()

@@ -32,6 +32,7 @@ from kb.recovery import current_pointer, load_generation
 from kb.retriever import HybridRetriever
 from kb.roles import RolesMap, Statement, filter_statements
 from kb.scope import scoped_search
+from kb.sentence_vectors import SentenceVectors
 from kb.store import Store
 from steunwijs.dutch.synonyms import default_expander
 from steunwijs.errors import ConfigurationError, InputError
@@ -136,6 +137,11 @@ class KnowledgeBase:
             return action(self._current())
         except NotFoundError:
             return action(self._current(force=True))
+
+    def sentence_vectors(self) -> SentenceVectors | None:
+        """The current generation's point-sentence vectors, made at ingest (None: nothing ingested)."""
+        generation = self._current()
+        return None if generation is None else generation.sentences
 
     def is_empty(self) -> bool:
         generation = self._current()

@@ -26,6 +26,7 @@ from chromadb.api.models.Collection import Collection
 from kb.bm25 import BM25Damaged, BM25Index, BM25Mismatch
 from kb.damage import Repair
 from kb.generations import Layout, Pointer, build_bm25
+from kb.sentence_vectors import SentenceVectors
 from kb.store import Store
 from steunwijs.types import DocumentMeta, Passage
 
@@ -101,6 +102,7 @@ class Generation:
     passages: list[Passage]
     vectors: np.ndarray  # (passages, dim) float32, row i is passages[i]
     bm25: BM25Index
+    sentences: SentenceVectors  # its point sentences' vectors (empty: answers embed on the fly)
     sources: np.ndarray
     eras: np.ndarray
 
@@ -124,6 +126,7 @@ class Generation:
             passages=passages,
             vectors=vectors.astype(np.float32, copy=False),
             bm25=bm25,
+            sentences=SentenceVectors.load(layout.sentences_path(pointer.generation), pointer.model, dim),
             sources=np.array([p.source for p in passages], dtype=object),
             eras=np.array([p.doc.era or "" for p in passages], dtype=object),
         )

@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.ranking import RELEVANCE_MARGIN, Candidate, select, usable
+from assistant.ranking import RELEVANCE_MARGIN, Candidate, select
 from kb.lru import LRU
+from steunwijs.dutch.points import usable
 from steunwijs.dutch.sentences import Sentence, split_sentences
 from steunwijs.dutch.terms import content_stems
 

@@ -1,6 +1,6 @@
 """Planted instructions: document text is content, never instructions for the assistant.
 
-A sentence addressed to an AI assistant is never a point or a quiz item (`ranking.usable`, with
+A sentence addressed to an AI assistant is never a point or a quiz item (`steunwijs.dutch.points.usable`, with
 the patterns of steunwijs/tables/addressed_to_ai.toml), and the LLM prompt fences every source.
 """
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from assistant.llm_prompts import build_messages, system_prompt
-from assistant.ranking import addressed_to_ai, usable
+from steunwijs.dutch.points import addressed_to_ai, usable
 from steunwijs.dutch.sentences import split_sentences
 from steunwijs.settings import get_settings
 from steunwijs.types import DocumentMeta, Hit, Passage

@@ -17,6 +17,7 @@ from kb.embeddings import Embedder
 from kb.generations import Layout, read_pointer
 from kb.knowledge_base import KnowledgeBase
 from kb.store import Store
+from steunwijs.dutch.points import point_sentences
 from steunwijs.settings import Settings
 from tests.pipeline_corpus import DOCS, write_corpus
 
@@ -58,7 +59,12 @@ def test_first_ingest_adds_every_document(tmp_path: Path, tmp_settings: Settings
     report = ingest_folder(corpus, tmp_settings)
     assert report.added == sorted(DOCS) and not report.changed and not report.removed and not report.skipped
     assert report.documents == 3
-    assert report.passages == len(embedded) == sum(stored_sources(tmp_settings).values())
+    assert report.passages == report.embedded == sum(stored_sources(tmp_settings).values())
+    # every passage and every point sentence went through the model once, and nothing else did
+    sentences = {s.clean for d in DOCS for p in KnowledgeBase(tmp_settings).passages(d) for s in point_sentences(p.text)}
+    assert report.sentences_embedded == len(sentences) > report.passages
+    assert len(embedded) == report.embedded + report.sentences_embedded
+    assert sentences <= set(embedded)
     kb = KnowledgeBase(tmp_settings)
     assert {d.doc.source for d in kb.documents()} == set(DOCS)
     top = kb.search("Mag een co-teacher een zieke juf vervangen?", k=1)[0]
@@ -99,7 +105,13 @@ def test_changed_file_replaces_its_passages_and_embeds_only_them(
     assert report.changed == ["netwerk.txt"] and not report.added and not report.removed
     after = {p.id for p in kb.passages("netwerk.txt")}
     assert after != before and not after & before
-    assert len(embedded) == len(after)  # nothing of the other documents was embedded again
+    # nothing of the other documents was embedded again: the new passages, and only sentences of them
+    changed = [p for p in kb.passages("netwerk.txt")]
+    assert report.embedded == len(after) and report.sentences_embedded >= 1
+    assert len(embedded) == report.embedded + report.sentences_embedded
+    new_sentences = {s.clean for p in changed for s in point_sentences(p.text)}
+    assert set(embedded[report.embedded :]) <= new_sentences
+    assert any("dinsdag" in text for text in embedded[report.embedded :])
     assert {p.id for name in ("leersteun.txt", "pwb.txt") for p in kb.passages(name)} == others
     assert any("dinsdag" in h.passage.text for h in kb.search("Wanneer komt de ankerfiguur langs?", k=3))
     assert generation_collections(tmp_settings) == [Layout(tmp_settings).collection_name(2)]

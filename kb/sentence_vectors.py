@@ -1,0 +1,115 @@
+"""The vectors of a generation's point sentences, made at ingest so an answer embeds only its question.
+
+An answer ranks the sentences of its passages by their cosine with the question
+(assistant/ranking.py). Embedding those sentences at answer time cost about a second the first time
+an answer met a passage; ingest now embeds every point sentence (`steunwijs.dutch.points`) once and
+stores the vectors with the generation, in `<generation folder>/sentences.npz`:
+- `keys`: the first 16 bytes of the sha256 of each sentence's cleaned text (`Sentence.clean`);
+- `vectors`: float32, L2-normalised, row i for keys[i];
+- `model`: the embedding model (`kb.generations.model_id`) they were made with.
+
+Like BM25, the table is derived data: a missing or damaged file only means that the answerer embeds
+the sentences it needs on the fly (and logs it), never that an answer fails. The next generation
+reuses a vector by its key when the model is the same, so a re-ingest embeds only new sentences.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+SENTENCES_FILE = "sentences.npz"
+KEY_BYTES = 16
+
+
+def sentence_key(text: str) -> bytes:
+    """The key a sentence's vector is stored under: a hash of its cleaned text."""
+    return hashlib.sha256(text.encode("utf-8")).digest()[:KEY_BYTES]
+
+
+@dataclass
+class SentenceVectors:
+    """Sentence vectors of one model, looked up by sentence text."""
+
+    model: str
+    keys: np.ndarray  # (n,) of dtype S16
+    vectors: np.ndarray  # (n, dim) float32
+    _rows: dict[bytes, int] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._rows = {bytes(key): row for row, key in enumerate(self.keys)}
+
+    @classmethod
+    def empty(cls, model: str, dim: int) -> SentenceVectors:
+        return cls(model, np.zeros(0, dtype=f"S{KEY_BYTES}"), np.zeros((0, dim), np.float32))
+
+    @classmethod
+    def of(cls, model: str, vectors: dict[bytes, np.ndarray], dim: int) -> SentenceVectors:
+        """A table from key -> vector (in key order, so equal content gives an equal file)."""
+        if not vectors:
+            return cls.empty(model, dim)
+        keys = sorted(vectors)
+        matrix = np.stack([vectors[k] for k in keys]).astype(np.float32, copy=False)
+        return cls(model, np.array(keys, dtype=f"S{KEY_BYTES}"), matrix)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def get(self, key: bytes) -> np.ndarray | None:
+        row = self._rows.get(key)
+        return None if row is None else self.vectors[row]
+
+    def lookup(self, texts: Sequence[str]) -> tuple[np.ndarray, list[int]]:
+        """The vectors of `texts` (zero rows where unknown) and the positions of the unknown ones."""
+        matrix = np.zeros((len(texts), self.vectors.shape[1]), np.float32)
+        missing: list[int] = []
+        for i, text in enumerate(texts):
+            row = self._rows.get(sentence_key(text))
+            if row is None:
+                missing.append(i)
+            else:
+                matrix[i] = self.vectors[row]
+        return matrix, missing
+
+    def save(self, path: Path) -> None:
+        """Write atomically (temp file, fsync, rename): a reader sees the old file or the new one."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".sentences-", suffix=".npz")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                np.savez(handle, keys=self.keys, vectors=self.vectors, model=np.array(self.model))
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    @classmethod
+    def load(cls, path: Path, model: str, dim: int) -> SentenceVectors:
+        """The stored table; an empty one (answers then embed on the fly) when missing, damaged or of
+        another model. Never raises for a bad file: the table is an optimisation, not the record."""
+        if not path.exists():
+            log.info("no sentence vectors at %s; answers embed their sentences on the fly", path)
+            return cls.empty(model, dim)
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                stored_model = str(data["model"])
+                keys, vectors = data["keys"], data["vectors"]
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as error:
+            log.warning("sentence vectors %s are unreadable (%s); answers embed on the fly", path, error)
+            return cls.empty(model, dim)
+        if stored_model != model or vectors.ndim != 2 or vectors.shape != (len(keys), dim):
+            log.warning("sentence vectors %s do not fit model %s (dim %d); ignored", path, model, dim)
+            return cls.empty(model, dim)
+        return cls(model, keys.astype(f"S{KEY_BYTES}", copy=False), vectors.astype(np.float32, copy=False))
