@@ -44,8 +44,9 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
-def command(name: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Register a command whose SteunwijsErrors end as a Dutch message and an exit code."""
+def command(name: str, group: typer.Typer | None = None) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Register a command (on `app`, or on a subcommand `group`) whose SteunwijsErrors end as a
+    Dutch message and an exit code."""
 
     def register(function: Callable[P, R]) -> Callable[P, R]:
         @functools.wraps(function)
@@ -56,7 +57,7 @@ def command(name: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
                 log.info("%s failed: %s", name, error.en)
                 raise fail(f"Fout: {error.nl}", error.exit_code) from error
 
-        app.command(name)(run)
+        (group or app).command(name)(run)
         return run
 
     return register

@@ -13,7 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -135,11 +135,33 @@ class Settings(BaseSettings):
         description="Port of the web app; GRADIO_SERVER_PORT is honoured.",
     )
     max_upload_mb: int = Field(50, ge=1, description="Largest document accepted for ingestion, in MiB.")
+    share: bool = Field(
+        False, description="Also publish the app through a Gradio share link (a public URL); needs editor credentials."
+    )
+
+    # --- access and privacy ------------------------------------------------------------------
+    editor_user: str | None = Field(
+        None,
+        description="User name of an editor (with editor_password). Editors manage documents, run evals and read feedback.",
+    )
+    editor_password: SecretStr | None = Field(None, description="Password of editor_user.")
+    editor_passwords_file: Path | None = Field(
+        None,
+        description="File of editors, one `user:scrypt-hash` line each, written by `steunwijs editor add-user NAME`.",
+    )
+    feedback_retention_days: int = Field(
+        180, ge=1, description="Days feedback is kept; older feedback is deleted when the app starts and on every save."
+    )
 
     @field_validator("corpus_dir", "data_dir", "models_dir")
     @classmethod
     def _absolute(cls, value: Path) -> Path:
         return _resolve(Path(value).expanduser())
+
+    @field_validator("editor_passwords_file", mode="before")
+    @classmethod
+    def _absolute_or_none(cls, value: str | Path | None) -> Path | None:
+        return None if value is None or str(value) == "" else _resolve(Path(value).expanduser())
 
     @cached_property
     def embedding_model_path(self) -> str:

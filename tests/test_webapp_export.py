@@ -51,9 +51,10 @@ def test_export_follows_what_the_chat_shows(tmp_settings: Settings) -> None:
     session = ChatSession(answers=[first, second])
     # the user undid the first turn: only the second is in the chat
     history = [{"role": "user", "content": second.question}, answer_message(second, 1)]
-    path, message = feedback.export_conversation(history, session)
+    folder = tmp_settings.data_dir / "web" / "downloads" / "session"
+    path, message = feedback.export_conversation(history, session, folder)
     assert message == ""
     text = Path(path).read_text(encoding="utf-8")
     assert second.question in text and first.question not in text
-    assert Path(path).parent == tmp_settings.data_dir / "exports"
-    assert feedback.export_conversation([], session) == (None, texts.EXPORT_EMPTY)
+    assert Path(path).parent == folder
+    assert feedback.export_conversation([], session, folder) == (None, texts.EXPORT_EMPTY)

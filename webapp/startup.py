@@ -104,9 +104,11 @@ class Startup:
         self._set(Phase.FAILED, texts.STATUS_FAILED.format(error=reason))
 
     def run(self) -> Status:
-        """Open the knowledge base; when it is empty, ingest the default corpus first and say so."""
+        """Open the knowledge base; when it is empty, ingest the default corpus first and say so (and
+        what that ingest repaired)."""
         kb = KnowledgeBase(self.settings)
         ingested = False
+        repaired: list[str] = []
         if kb.is_empty():
             self._set(Phase.INGESTING, texts.STATUS_INGESTING)
 
@@ -118,11 +120,13 @@ class Startup:
                     announce=False,  # progress ticks would flood the log
                 )
 
-            ingest_folder(self.settings.corpus_dir, self.settings, progress=progress)
+            report = ingest_folder(self.settings.corpus_dir, self.settings, progress=progress)
+            repaired = [texts.REPAIRED.format(what=repair.nl) for repair in report.repaired]
             ingested = True
         documents = kb.documents()
         template = texts.STATUS_READY_INGESTED if ingested else texts.STATUS_READY
         message = template.format(documents=len(documents), passages=sum(d.passages for d in documents))
+        message = " ".join([message, *repaired])  # what the ingest found damaged and mended
         with self._lock:
             self._kb = kb
         self._set(Phase.READY, message)

@@ -125,6 +125,7 @@ ROLES_FILTER_INFO = "Leeg laten voor alle."
 ROLES_MATRIX_LABEL = "Aantal uitspraken per actor en type"
 ROLES_ACTOR_COLUMN = "Actor"
 ROLES_TOTAL_COLUMN = "Totaal"
+ROLES_TYPE_COLUMNS = {"rol": "Rol", "verwachting": "Verwachting", "aanbeveling": "Aanbeveling"}
 ROLES_ACTOR_LABEL = "Actor"
 ROLES_TYPE_LABEL = "Type"
 ROLES_ALL_TYPES = "Alle types"
@@ -191,6 +192,36 @@ ABOUT_DOC_LINE = "- **{title}** ({year}), {publisher}. Periode: {era}. {passages
 YEAR_UNKNOWN = "jaar onbekend"
 ABOUT_NO_DOCS = "_De kennisbank is nog leeg._"
 UNKNOWN = "onbekend"
+
+# --- editors, privacy, read-only (webapp.access) ------------------------------------------------
+LOGIN_HEADING = "Redacteurs"
+LOGIN_INTRO = (
+    "Vragen stellen kan iedereen. Documenten toevoegen of verwijderen, evaluaties uitvoeren en feedback"
+    " lezen kan alleen een redacteur: log hier in."
+)
+LOGIN_USER = "Gebruikersnaam"
+LOGIN_PASSWORD = "Wachtwoord"
+LOGIN_BUTTON = "Inloggen"
+LOGOUT_BUTTON = "Uitloggen"
+LOGIN_OK = "Ingelogd als redacteur {user} (alleen in dit tabblad)."
+LOGIN_FAILED = "Onbekende gebruikersnaam of verkeerd wachtwoord."
+LOGGED_OUT = "Je bent uitgelogd."
+LOCAL_MODE = (
+    "Er is geen redacteur ingesteld: op deze computer (127.0.0.1) mag iedereen die de app bereikt documenten"
+    " beheren en feedback lezen."
+)
+EDITORS_ONLY = "Alleen voor redacteurs: log eerst in (bovenaan de pagina, onder 'Redacteurs')."
+READ_ONLY_NOTICE = (
+    "**Alleen lezen:** de datamap is niet schrijfbaar. Vragen stellen, zoeken en bladeren kan;"
+    " documenten toevoegen of verwijderen, evaluaties en het opslaan van feedback staan uit."
+)
+READ_ONLY_OFF = "staat uit: de datamap is alleen-lezen"
+FEEDBACK_PRIVACY = (
+    "*Bij een duimpje bewaart Steunwijs alleen je vraag, het getoonde antwoord, je duim, de opmerking die je"
+    " zelf typt en het tijdstip; geen naam, geen ander deel van het gesprek. Na {days} dagen wordt het gewist.*"
+)
+FEEDBACK_READ_ONLY = "Niet opgeslagen: de datamap is alleen-lezen."
+REPAIRED = "Hersteld: {what}"
 
 
 class PersonaTexts(BaseModel):

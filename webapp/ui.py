@@ -9,16 +9,20 @@ and the Over page are filled once the knowledge base is ready and again after an
 from __future__ import annotations
 
 import logging
+import os
 from typing import Any
 
 import gradio as gr
 
+from steunwijs.editors import Editors
 from steunwijs.settings import Settings
 from webapp import texts
+from webapp.access import check_exposure
 from webapp.handlers import Handlers
 from webapp.layout import static_file
 from webapp.layout.ask import build_ask_tab
 from webapp.layout.documents import build_documents_tab
+from webapp.layout.editors import build_editor_panel, wire_editor_panel
 from webapp.layout.evaluation import build_eval_tab
 from webapp.startup import Startup
 
@@ -41,14 +45,17 @@ def build_app(handlers: Handlers) -> gr.Blocks:
             js_on_load=None,
         )
         status = gr.HTML(handlers.about.status_html, js_on_load=None, elem_id="sw-status")
+        access, read_only = handlers.access, handlers.read_only
+        editor_panel = build_editor_panel(access, read_only)
+        writes_on = access.local_mode and not read_only  # until the page's load event says per session
         timer = gr.Timer(1.0)
         with gr.Tabs():
             with gr.Tab(texts.TAB_ASK, id="vraag"):
-                build_ask_tab(handlers.chat, handlers.feedback)
+                build_ask_tab(handlers.chat, handlers.feedback, access, handlers.settings.feedback_retention_days)
             with gr.Tab(texts.TAB_DOCUMENTS, id="documenten"):
-                documents = build_documents_tab(handlers.documents)
+                documents = build_documents_tab(handlers.documents, access, writes_on)
             with gr.Tab(texts.TAB_EVAL, id="evaluatie"):
-                evaluation = build_eval_tab(handlers.evaluation, handlers.feedback)
+                evaluation = build_eval_tab(handlers.evaluation, handlers.feedback, access, writes_on)
             with gr.Tab(texts.TAB_ABOUT, id="over"):
                 about = gr.Markdown(handlers.about.markdown, elem_id="sw-about")
 
@@ -69,30 +76,55 @@ def build_app(handlers: Handlers) -> gr.Blocks:
         demo.load(evaluation.show, None, evaluation.outputs)
         for event in (documents.uploaded, documents.removed):
             event.then(refresh, None, refresh_outputs)
+        wire_editor_panel(
+            demo,
+            editor_panel,
+            access,
+            read_only,
+            write_controls=[*documents.editor_controls, evaluation.editor_controls[0]],
+            read_controls=evaluation.editor_controls[1:],
+            editor_texts=[(evaluation.feedback_count, handlers.feedback.summary)],
+        )
     return demo
 
 
 def serve(settings: Settings) -> None:
     """Start the app on settings.host:settings.port (blocks); the knowledge base opens, or is first
-    filled with the default corpus, in the background while the page already shows its progress."""
+    filled with the default corpus, in the background while the page already shows its progress.
+
+    Refuses to start beyond this computer (or with a share link) without editors (`check_exposure`).
+    Gradio serves only what it must: its own uploads and cache, moved into the data folder
+    (data/web, which also holds each session's downloads), and the eval reports; the feedback
+    database, the store and the passwords file are blocked outright.
+    """
+    check_exposure(settings, Editors.from_settings(settings))
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
         logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request to itself otherwise
     startup = Startup(settings)
     startup.start()
     handlers = Handlers(settings, startup)
+    # Gradio keeps uploads and its cache in GRADIO_TEMP_DIR (default /tmp/gradio) and serves files
+    # from there; it reads these when the app is built, so they are set first.
+    os.environ["GRADIO_TEMP_DIR"] = str(handlers.web_dir)
+    os.environ["GRADIO_EXAMPLES_CACHE"] = str(handlers.web_dir / "examples")
+    handlers.access.forget_old_downloads()
     demo = build_app(handlers)
     demo.queue()
-    exports_dir = handlers.feedback.exports_dir
-    exports_dir.mkdir(parents=True, exist_ok=True)
-    settings.eval_dir.mkdir(parents=True, exist_ok=True)
+    if not handlers.read_only:
+        settings.eval_dir.mkdir(parents=True, exist_ok=True)
+    blocked = [settings.feedback_db, settings.chroma_dir, handlers.documents.uploads_dir]
+    if settings.editor_passwords_file:
+        blocked.append(settings.editor_passwords_file)
     log.info("Steunwijs op http://%s:%s (data: %s)", settings.host, settings.port, settings.data_dir)
     demo.launch(
         server_name=settings.host,
         server_port=settings.port,
+        share=settings.share,
         theme=THEME,
         css_paths=[static_file("app.css")],
-        allowed_paths=[str(exports_dir), str(settings.eval_dir)],
+        allowed_paths=[str(settings.eval_dir)],
+        blocked_paths=[str(path) for path in blocked],
         max_file_size=f"{settings.max_upload_mb}mb",
         footer_links=["gradio", "settings"],
         show_error=True,

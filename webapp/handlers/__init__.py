@@ -13,7 +13,9 @@ the knowledge base is ready, a Chroma server that went away) come back as their 
 
 from __future__ import annotations
 
+from kb.store import writable
 from steunwijs.settings import Settings
+from webapp.access import EditorAccess, web_folder
 from webapp.handlers.about import AboutHandler
 from webapp.handlers.chat import ChatHandler
 from webapp.handlers.documents import DocumentsHandler
@@ -23,11 +25,15 @@ from webapp.startup import Startup
 
 
 class Handlers:
-    """The handlers of one app over one Settings and its start-up: one per tab, plus the page's banner."""
+    """The handlers of one app over one Settings and its start-up: one per tab, plus the page's banner,
+    and who may use the editors' actions (`access`)."""
 
     def __init__(self, settings: Settings, startup: Startup) -> None:
         self.settings = settings
         self.startup = startup
+        self.read_only = not writable(settings.data_dir)
+        self.web_dir = web_folder(settings)
+        self.access = EditorAccess(settings, self.web_dir / "downloads")
         self.chat = ChatHandler(settings, startup)
         self.feedback = FeedbackHandler(settings)
         self.documents = DocumentsHandler(settings, startup)

@@ -16,9 +16,11 @@ from typing import Any
 
 import gradio as gr
 
-from ingest.errors import SkipReason, UnreadableDocument
+from ingest.errors import ReadOnlyDataFolder, SkipReason, UnreadableDocument
 from ingest.pipeline import IngestReport, ingest_files, remove_documents
 from ingest.readers import read_document
+from kb.damage import Repair
+from kb.store import writable
 from steunwijs.errors import SteunwijsError
 from steunwijs.settings import Settings
 from webapp import texts
@@ -48,8 +50,13 @@ def _skipped(name: str, reason: SkipReason) -> str:
     return texts.UPLOAD_SKIPPED.format(name=name, reason=reason.nl)
 
 
+def repaired_lines(repairs: Sequence[Repair]) -> list[str]:
+    """What an ingest found damaged in the index and mended, one Dutch line each."""
+    return [texts.REPAIRED.format(what=repair.nl) for repair in repairs]
+
+
 def _report_lines(report: IngestReport) -> list[str]:
-    lines = [_skipped(name, reason) for name, reason in report.skipped]
+    lines = [*repaired_lines(report.repaired), *[_skipped(name, reason) for name, reason in report.skipped]]
     for template, names in (
         (texts.UPLOAD_ADDED, report.added),
         (texts.UPLOAD_CHANGED, report.changed),
@@ -119,6 +126,8 @@ class DocumentsHandler:
         """
         if not files:
             return texts.UPLOAD_NONE
+        if not writable(self.settings.data_dir):
+            raise ReadOnlyDataFolder(self.settings.data_dir)
         limit = self.settings.max_upload_mb
         problems: list[str] = []
         accepted: list[Path] = []
@@ -157,4 +166,5 @@ class DocumentsHandler:
         if source not in report.removed:
             return texts.REMOVE_UNKNOWN
         (self.uploads_dir / source).unlink(missing_ok=True)
-        return texts.REMOVE_DONE.format(title=titles[source], documents=report.documents, passages=report.passages)
+        done = texts.REMOVE_DONE.format(title=titles[source], documents=report.documents, passages=report.passages)
+        return "\n\n".join([*repaired_lines(report.repaired), done])

@@ -14,6 +14,7 @@ import gradio as gr
 
 from steunwijs.settings import PERSONAS
 from webapp import texts
+from webapp.access import EditorAccess
 from webapp.citation_panel import render_message
 from webapp.handlers.chat import ChatHandler
 from webapp.handlers.feedback import FeedbackHandler
@@ -34,8 +35,9 @@ def _example_buttons(persona: str) -> list[dict[str, Any]]:
     return [gr.update(value=value, visible=visible) for value, visible in _example_slots(persona)]
 
 
-def build_ask_tab(chat: ChatHandler, feedback: FeedbackHandler) -> None:
-    """The tab's components and events, inside the caller's `gr.Tab`."""
+def build_ask_tab(chat: ChatHandler, feedback: FeedbackHandler, access: EditorAccess, retention_days: int) -> None:
+    """The tab's components and events, inside the caller's `gr.Tab`; downloads go to the session's own
+    folder (`access.downloads`)."""
     session = gr.State(ChatSession())
     personas = texts.personas()
     default_persona = PERSONAS[0]
@@ -97,6 +99,7 @@ def build_ask_tab(chat: ChatHandler, feedback: FeedbackHandler) -> None:
                 api_name="vraag",
             )
             feedback_status = gr.Markdown(texts.FEEDBACK_HELP, elem_id="sw-feedback-status")
+            gr.Markdown(texts.FEEDBACK_PRIVACY.format(days=retention_days), elem_id="sw-feedback-privacy")
             comment = gr.Textbox(label=texts.COMMENT_LABEL, placeholder=texts.COMMENT_PLACEHOLDER, elem_id="sw-comment")
             with gr.Row():
                 save_comment = gr.Button(texts.COMMENT_SAVE, size="sm", elem_id="sw-comment-save")
@@ -134,8 +137,10 @@ def build_ask_tab(chat: ChatHandler, feedback: FeedbackHandler) -> None:
     save_comment.click(feedback.save_comment, [comment, session], [comment, feedback_status])
     comment.submit(feedback.save_comment, [comment, session], [comment, feedback_status])
 
-    def export_conversation(history: list[dict[str, Any]], state: ChatSession) -> tuple[dict[str, Any], str]:
-        path, message = feedback.export_conversation(history, state)
+    def export_conversation(
+        history: list[dict[str, Any]], state: ChatSession, request: gr.Request
+    ) -> tuple[dict[str, Any], str]:
+        path, message = feedback.export_conversation(history, state, access.downloads(request))
         return gr.update(value=path, visible=path is not None), message or texts.FEEDBACK_HELP
 
     export.click(export_conversation, [chatbot, session], [export_file, feedback_status])

@@ -13,6 +13,7 @@ import gradio as gr
 from gradio.events import Dependency
 
 from webapp import texts
+from webapp.access import EditorAccess
 from webapp.citation_panel import render_message
 from webapp.handlers.documents import UPLOAD_SUFFIXES, DocumentsHandler, Listing
 
@@ -27,6 +28,7 @@ class DocumentsTab:
     message: gr.Markdown
     uploaded: Dependency  # the event chain of an upload, to refresh the page after it
     removed: Dependency
+    editor_controls: list[Any]  # what only an editor may use (webapp.access), in a writable data folder
 
     @property
     def outputs(self) -> list[Any]:
@@ -39,8 +41,13 @@ class DocumentsTab:
         return listing.rows, gr.update(choices=listing.choices), gr.update(choices=listing.choices), listing.message
 
 
-def build_documents_tab(documents: DocumentsHandler) -> DocumentsTab:
-    """The tab's components and events, inside the caller's `gr.Tab`."""
+def build_documents_tab(documents: DocumentsHandler, access: EditorAccess, writes_on: bool) -> DocumentsTab:
+    """The tab's components and events, inside the caller's `gr.Tab`.
+
+    Upload and removal run for editors only (`access.editors_only`, on the server); their buttons
+    start enabled only when `writes_on` (local mode in a writable data folder), else a login or
+    nothing enables them.
+    """
     gr.Markdown(texts.DOCS_INTRO)
     message = gr.Markdown(elem_id="sw-documents-message")
     table = gr.Dataframe(
@@ -71,17 +78,22 @@ def build_documents_tab(documents: DocumentsHandler) -> DocumentsTab:
                 type="filepath",
                 elem_id="sw-upload",
             )
-            upload_button = gr.Button(texts.UPLOAD_BUTTON, variant="primary", elem_id="sw-upload-button")
+            upload_button = gr.Button(
+                texts.UPLOAD_BUTTON, variant="primary", interactive=writes_on, elem_id="sw-upload-button"
+            )
             upload_message = gr.Markdown(elem_id="sw-upload-message")
             gr.Markdown(f"### {texts.REMOVE_HEADING}")
             remove_doc = gr.Dropdown(choices=[], value=None, label=texts.REMOVE_LABEL, elem_id="sw-remove-doc")
-            remove_button = gr.Button(texts.REMOVE_BUTTON, variant="stop", elem_id="sw-remove-button")
+            remove_button = gr.Button(
+                texts.REMOVE_BUTTON, variant="stop", interactive=writes_on, elem_id="sw-remove-button"
+            )
             remove_message = gr.Markdown(elem_id="sw-remove-message")
 
     browse_doc.input(documents.open_document, [browse_doc], [browse_section, passages])
     browse_section.input(documents.browse, [browse_doc, browse_section], [passages])
-    uploaded = upload_button.click(documents.upload, [upload_files], [upload_message]).then(
-        lambda: None, None, [upload_files]
-    )
-    removed = remove_button.click(documents.remove, [remove_doc], [remove_message])
-    return DocumentsTab(table, browse_doc, remove_doc, message, uploaded, removed)
+    refused = access.editors_only(lambda message: message)
+    uploaded = upload_button.click(
+        refused(documents.upload), [upload_files], [upload_message], api_name="upload"
+    ).then(lambda: None, None, [upload_files])
+    removed = remove_button.click(refused(documents.remove), [remove_doc], [remove_message], api_name="remove")
+    return DocumentsTab(table, browse_doc, remove_doc, message, uploaded, removed, [upload_button, remove_button])
