@@ -37,7 +37,7 @@ from ingest.errors import ConcurrentIngest, IngestError, ReadOnlyDataFolder, Ski
 from ingest.manifest import Current, Manifest, fingerprint, open_current
 from ingest.plan import Read, next_manifest, plan_ingest
 from ingest.reading import read_passages
-from ingest.sentence_vectors import next_sentence_vectors
+from ingest.sentence_vectors import next_sentence_vectors, repair_sentence_vectors
 from ingest.skip_memo import SkipMemo
 from ingest.vectors import next_vectors
 from kb.damage import Repair
@@ -174,19 +174,29 @@ def _ingest(
         report.skipped.extend((r, NOT_IN_KB) for r in remove - set(manifest.documents))
         if plan.empty:
             memo.save()
-            return _finish(report, manifest, started)
+            return _finish(_with_sentences(report, current, settings, progress), manifest, started)
 
         evidence = [p for p in admitted(vocabulary_paths, limit) if p not in plan.copies]
         read = read_passages(plan.to_read, settings, evidence, memo, report.skipped, _stage(progress, "read"))
         memo.save()
         if not read and not plan.remove:
-            return _finish(report, manifest, started)
+            return _finish(_with_sentences(report, current, settings, progress), manifest, started)
         new_manifest = next_manifest(manifest, read, plan, fingerprint_now)
         report.added = sorted(n for n in read if n not in manifest.documents)
         report.changed = sorted(n for n in read if n in manifest.documents)
         report.removed = sorted(plan.remove)
         report.generation, report.embedded, report.sentences_embedded = _publish(current, new_manifest, read, settings, progress)
         return _finish(report, new_manifest, started)
+
+
+def _with_sentences(
+    report: IngestReport, current: Current, settings: Settings, progress: Progress | None
+) -> IngestReport:
+    """When no new generation is built, the current one still gets its sentence vectors if it lacks them."""
+    repair = repair_sentence_vectors(current, settings, _stage(progress, "sentences"))
+    if repair is not None:
+        report.repaired.append(repair)
+    return report
 
 
 def _publish(

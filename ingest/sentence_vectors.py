@@ -15,6 +15,8 @@ import numpy as np
 
 from ingest.manifest import Current
 from ingest.vectors import PROGRESS_STEP, Vectors, load_embedder
+from kb.damage import Repair
+from kb.generations import model_id
 from kb.sentence_vectors import SentenceVectors, sentence_key
 from steunwijs.dutch.points import point_sentences
 from steunwijs.settings import Settings
@@ -59,6 +61,31 @@ def next_sentence_vectors(
         if progress:
             progress(done, len(todo))
     return SentenceVectors.of(vectors.model, table, vectors.dim), len(todo)
+
+
+def repair_sentence_vectors(
+    current: Current, settings: Settings, progress: Callable[[int, int], None] | None
+) -> Repair | None:
+    """Make the current generation's sentence vectors when they are missing or damaged (a generation
+    built before they existed, a client of a shared server, a damaged file); None when they are fine.
+
+    Answers work without them (they embed on the fly), so this is a repair `steunwijs ingest` does
+    and reports, not an error.
+    """
+    pointer = current.pointer
+    if pointer is None or pointer.model != model_id(settings):
+        return None  # nothing ingested, or another model: the next real ingest re-embeds everything
+    path = current.layout.sentences_path(pointer.generation)
+    if SentenceVectors.read(path, pointer.model, pointer.dim) is not None:
+        return None
+    records = current.store.records(current.store.collection(pointer.collection))
+    table, embedded = next_sentence_vectors(current, Vectors(records, pointer.model, pointer.dim, 0), settings, progress)
+    table.save(path)
+    return Repair(
+        f"De zinvectoren van generatie {pointer.generation} ontbraken of waren beschadigd; "
+        f"{embedded} zinnen opnieuw omgezet.",
+        f"Sentence vectors of generation {pointer.generation} were missing or damaged; {embedded} sentences embedded.",
+    )
 
 
 def _batches(items: list[tuple[bytes, str]], size: int) -> Iterable[list[tuple[bytes, str]]]:

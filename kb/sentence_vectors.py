@@ -96,20 +96,25 @@ class SentenceVectors:
             raise
 
     @classmethod
-    def load(cls, path: Path, model: str, dim: int) -> SentenceVectors:
-        """The stored table; an empty one (answers then embed on the fly) when missing, damaged or of
-        another model. Never raises for a bad file: the table is an optimisation, not the record."""
+    def read(cls, path: Path, model: str, dim: int) -> SentenceVectors | None:
+        """The stored table; None (and a log line) when it is missing, damaged or of another model."""
         if not path.exists():
-            log.info("no sentence vectors at %s; answers embed their sentences on the fly", path)
-            return cls.empty(model, dim)
+            log.info("no sentence vectors at %s", path)
+            return None
         try:
             with np.load(path, allow_pickle=False) as data:
                 stored_model = str(data["model"])
                 keys, vectors = data["keys"], data["vectors"]
         except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as error:
-            log.warning("sentence vectors %s are unreadable (%s); answers embed on the fly", path, error)
-            return cls.empty(model, dim)
+            log.warning("sentence vectors %s are unreadable (%s)", path, error)
+            return None
         if stored_model != model or vectors.ndim != 2 or vectors.shape != (len(keys), dim):
             log.warning("sentence vectors %s do not fit model %s (dim %d); ignored", path, model, dim)
-            return cls.empty(model, dim)
+            return None
         return cls(model, keys.astype(f"S{KEY_BYTES}", copy=False), vectors.astype(np.float32, copy=False))
+
+    @classmethod
+    def load(cls, path: Path, model: str, dim: int) -> SentenceVectors:
+        """The stored table, or an empty one (answers then embed on the fly): never raises for a bad
+        file, because the table is an optimisation, not the record (`steunwijs ingest` rebuilds it)."""
+        return cls.read(path, model, dim) or cls.empty(model, dim)

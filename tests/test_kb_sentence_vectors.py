@@ -91,3 +91,22 @@ def test_a_ranker_without_a_table_embeds_what_it_needs(tmp_path: Path, tmp_setti
     assert ranker.embedded == len(found.sentences) > 0
     ranker.passage_sentences(passage)
     assert ranker.embedded == len(found.sentences)  # the second time it comes from the cache
+
+
+def test_ingest_rebuilds_missing_sentence_vectors_and_says_so(tmp_path: Path, tmp_settings: Settings) -> None:
+    corpus = write_corpus(tmp_path / "corpus")
+    ingest_folder(corpus, tmp_settings)
+    path = sentences_file(tmp_settings)
+    pointer = read_pointer(Store(tmp_settings), Layout(tmp_settings))
+    assert pointer is not None
+    original = SentenceVectors.read(path, pointer.model, pointer.dim)
+    assert original is not None
+    path.unlink()  # a generation built before sentence vectors existed
+
+    repaired = ingest_folder(corpus, tmp_settings)
+
+    assert not repaired.changed_anything
+    assert any("zinvectoren" in r.nl for r in repaired.repaired)
+    assert path.exists() and len(KnowledgeBase(tmp_settings).sentence_vectors()) == len(original)
+    again = ingest_folder(corpus, tmp_settings)
+    assert not any("zinvectoren" in r.nl for r in again.repaired)
