@@ -97,7 +97,10 @@ def test_the_actor_and_total_columns_list_every_type_of_the_actor(app) -> None:
     row = row_of(roles.matrix(None, None).rows, "leerondersteuner")
     assert roles.cell(row, 0) == roles.cell(row, len(KINDS) + 1) == ("leerondersteuner", ALL_TYPES)
     listing = roles.list_statements("leerondersteuner", ALL_TYPES, None, None)
-    assert listing.selection.statements == kb.statements(actors=["leerondersteuner"])
+    everything = kb.statements(actors=["leerondersteuner"])
+    assert listing.selection.statements == sorted(everything, key=lambda s: KINDS.index(s.type))
+    numbers = [int(n) for n in re.findall(r'data-ref="(\d+)"', listing.html)]
+    assert numbers == list(range(1, len(everything) + 1))  # numbered as listed, type after type
     assert {s.type for s in listing.selection.statements} == set(KINDS)
     for kind in KINDS:
         assert f"{wording().types[kind].name} (" in listing.html  # a heading per type
@@ -184,6 +187,7 @@ def test_what_changed_puts_the_eras_side_by_side(app) -> None:
     panel = roles.open_statement(str(first_decree), view.selection)
     assert escape(kb.cite(view.selection.statements[first_decree - 1]).title) in panel
     assert f'data-ref="{first_decree}"' in decree
+    assert [int(n) for n in re.findall(r'data-ref="(\d+)"', view.html)] == list(range(1, len(statements) + 1))
 
 
 def test_before_the_knowledge_base_is_open_the_tab_says_so(tmp_path: Path) -> None:

@@ -23,9 +23,8 @@ from webapp.citation_panel import render_source
 
 
 def matrix_headers() -> list[str]:
-    """Actor, one column per type (its name in the exports' wording), total."""
-    words = wording()
-    return [texts.ROLES_ACTOR_COLUMN, *(words.types[kind].name for kind in KINDS), texts.ROLES_TOTAL_COLUMN]
+    """Actor, one column per type, total."""
+    return [texts.ROLES_ACTOR_COLUMN, *(texts.ROLES_TYPE_COLUMNS[kind] for kind in KINDS), texts.ROLES_TOTAL_COLUMN]
 
 
 def matrix_rows(statements: Sequence[Statement]) -> list[list[str | int]]:

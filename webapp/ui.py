@@ -1,9 +1,10 @@
-"""The page of the web app: header, status banner and four tabs, and `serve` to start it.
+"""The page of the web app: header, status banner and five tabs, and `serve` to start it.
 
 Nothing here decides anything: each tab's layout (webapp.layout) wires its components to its
 handler (webapp.handlers). This module puts the tabs together and keeps the page in step with the
-knowledge base: the banner shows the start-up's progress, and the documents table, its dropdowns
-and the Over page are filled once the knowledge base is ready and again after an upload or a removal.
+knowledge base: the banner shows the start-up's progress, and the documents table, its dropdowns,
+the roles map's filters and matrix and the Over page are filled once the knowledge base is ready and
+again after an upload or a removal.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from webapp.layout.ask import build_ask_tab
 from webapp.layout.documents import build_documents_tab
 from webapp.layout.editors import build_editor_panel, wire_editor_panel
 from webapp.layout.evaluation import build_eval_tab
+from webapp.layout.roles import build_roles_tab
 from webapp.startup import Startup
 
 log = logging.getLogger(__name__)
@@ -54,15 +56,17 @@ def build_app(handlers: Handlers) -> gr.Blocks:
                 build_ask_tab(handlers.chat, handlers.feedback, access, handlers.settings.feedback_retention_days)
             with gr.Tab(texts.TAB_DOCUMENTS, id="documenten"):
                 documents = build_documents_tab(handlers.documents, access, writes_on)
+            with gr.Tab(texts.TAB_ROLES, id="rollen"):
+                roles = build_roles_tab(handlers.roles, access.downloads)
             with gr.Tab(texts.TAB_EVAL, id="evaluatie"):
                 evaluation = build_eval_tab(handlers.evaluation, handlers.feedback, access, writes_on)
             with gr.Tab(texts.TAB_ABOUT, id="over"):
                 about = gr.Markdown(handlers.about.markdown, elem_id="sw-about")
 
-        refresh_outputs = [*documents.outputs, about]
+        refresh_outputs = [*documents.outputs, *roles.outputs, about]
 
         def refresh() -> tuple[Any, ...]:
-            return *documents.show(handlers.documents.listing()), handlers.about.markdown()
+            return *documents.show(handlers.documents.listing()), *roles.show(), handlers.about.markdown()
 
         def follow_startup() -> tuple[Any, ...]:
             """Until the knowledge base is ready: update the banner; then fill the pages once and stop."""
@@ -102,7 +106,6 @@ def serve(settings: Settings) -> None:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
         logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request to itself otherwise
     startup = Startup(settings)
-    startup.start()
     handlers = Handlers(settings, startup)
     # Gradio keeps uploads and its cache in GRADIO_TEMP_DIR (default /tmp/gradio) and serves files
     # from there; it reads these when the app is built, so they are set first.
@@ -128,4 +131,9 @@ def serve(settings: Settings) -> None:
         max_file_size=f"{settings.max_upload_mb}mb",
         footer_links=["gradio", "settings"],
         show_error=True,
+        prevent_thread_lock=True,
     )
+    # Only now: Gradio's launch checks that the page answers within 3 s, which a start-up that is
+    # loading the model and ingesting at the same time (two cores) could prevent.
+    startup.start()
+    demo.block_thread()

@@ -21,6 +21,7 @@ from webapp.handlers.chat import ChatHandler
 from webapp.handlers.documents import DocumentsHandler
 from webapp.handlers.evaluation import EvalHandler
 from webapp.handlers.feedback import FeedbackHandler
+from webapp.handlers.roles import RolesHandler
 from webapp.startup import Startup
 
 
@@ -37,5 +38,6 @@ class Handlers:
         self.chat = ChatHandler(settings, startup)
         self.feedback = FeedbackHandler(settings)
         self.documents = DocumentsHandler(settings, startup)
+        self.roles = RolesHandler(settings, startup)
         self.evaluation = EvalHandler(settings, startup)
         self.about = AboutHandler(startup)

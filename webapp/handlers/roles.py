@@ -187,6 +187,7 @@ class RolesHandler:
         statements = kb.statements(actors=[actor], types=_types(kind), eras=_values(eras), documents=_values(documents))
         if not statements:
             return Listing(RolesSelection(), render_message(texts.ROLES_EMPTY), [], texts.ROLES_EMPTY)
+        statements = sorted(statements, key=lambda s: KINDS.index(s.type))  # as listed: by type, reading order
         items = self._numbered(kb, statements)
         title = (
             roles_title(statements) if _types(kind) else texts.ROLES_ACTOR_TITLE.format(actor=wording().actors[actor])
@@ -208,7 +209,8 @@ class RolesHandler:
         def order(statement: Statement) -> int:
             return _regime_order(statement.era, statement.year)
 
-        ordered = sorted(statements, key=order)  # stable: reading order within a regime
+        # as the columns list them (so the numbers run down each column): by regime, type, reading order
+        ordered = sorted(statements, key=lambda s: (order(s), KINDS.index(s.type)))
         items = self._numbered(kb, ordered)
         columns = []
         for position, regime in enumerate([*regimes(), None]):
