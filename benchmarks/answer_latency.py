@@ -6,7 +6,13 @@ Target: warm p50 <= 1000 ms with the default (extractive) answerer on this 2-cor
 session); "warm" repeats the questions. The model and knowledge base are loaded before timing
 starts (reported separately as `load_ms`).
 
+With `--set FILE.jsonl` it instead answers every question of a question set once, in a fresh
+process (nothing cached but the index; follow-ups get their conversation), and prints p50/p95 of
+the whole answer and of each step, and the process's RSS before and after: the figure issue 13's
+goals (p50 <= 150 ms, p95 <= 300 ms, RSS <= 1 GB) are about.
+
 Usage: .venv/bin/python benchmarks/answer_latency.py [--rounds 3] [--persona leerondersteuner]
+       .venv/bin/python benchmarks/answer_latency.py --set evals/sets/test.jsonl
 (STEUNWIJS_DATA_DIR selects another knowledge base; it must be ingested.)
 """
 
@@ -22,7 +28,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from assistant.answer import answer, default_knowledge_base  # noqa: E402
-from steunwijs.settings import PERSONAS, get_settings  # noqa: E402
+from evals.questionset import load_set  # noqa: E402
+from kb.knowledge_base import KnowledgeBase  # noqa: E402
+from steunwijs.settings import PERSONAS, Settings, get_settings  # noqa: E402
 
 QUESTIONS = [
     "Wat is de rol van de zorgcoördinator?",
@@ -57,10 +65,51 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+def rss_mib() -> float:
+    """The process's resident set size now (Linux /proc), in MiB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def set_run(path: Path, settings: Settings, kb: KnowledgeBase, load_ms: float) -> dict[str, object]:
+    """Every question of a set once, in file order, each follow-up with its conversation."""
+    rss_before = rss_mib()
+    questions = load_set(path)
+    texts: dict[str, str] = {}
+    total: list[float] = []
+    steps: dict[str, list[float]] = {}
+    for q in questions:
+        history = [(q_prev.question, texts[q_prev.id]) for q_prev in questions if q_prev.id == q.follow_up_of]
+        t = time.perf_counter()
+        result = answer(q.question, history=history or None, persona=q.persona, settings=settings, kb=kb)
+        total.append((time.perf_counter() - t) * 1000)
+        texts[q.id] = result.text
+        for step, value in result.timings.items():
+            steps.setdefault(step, []).append(value)
+    return {
+        "set": str(path),
+        "questions": len(questions),
+        "load_ms": round(load_ms, 1),
+        "answer_ms": {
+            "p50": round(statistics.median(total), 1),
+            "p95": round(percentile(total, 0.95), 1),
+            "max": round(max(total), 1),
+        },
+        "step_ms": {
+            k: {"p50": round(statistics.median(v), 1), "p95": round(percentile(v, 0.95), 1)} for k, v in steps.items()
+        },
+        "rss_mib": {"before": round(rss_before), "after": round(rss_mib())},
+        "targets": {"p50_ms": 150, "p95_ms": 300, "rss_mib": 1024},
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Answer latency, cold and warm (JSON).")
     parser.add_argument("--rounds", type=int, default=3, help="warm rounds over the questions")
     parser.add_argument("--persona", choices=PERSONAS, default="leerondersteuner")
+    parser.add_argument("--set", type=Path, help="answer every question of this set once (cold set run)")
     args = parser.parse_args()
 
     settings = get_settings()
@@ -70,6 +119,9 @@ def main() -> None:
     load_ms = (time.perf_counter() - started) * 1000
     if kb.is_empty():
         parser.error("the knowledge base is empty: run `steunwijs ingest` first")
+    if args.set:
+        print(json.dumps(set_run(args.set, settings, kb, load_ms), indent=2))
+        return
 
     def timed(question: str) -> tuple[float, dict[str, float]]:
         t = time.perf_counter()
