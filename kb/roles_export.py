@@ -1,13 +1,14 @@
 """The roles map as text: grouped by actor and type, as a Markdown checklist, as CSV.
 
-Shared by `steunwijs rollen` and (later) the app's "Wie doet wat?" tab, so both say the same thing
-in the same words (prompts/roles.toml). A directie that exports its own statements of type `rol`
+Shared by `steunwijs rollen` and the app's "Wie doet wat?" tab (webapp/handlers/roles.py), so both
+say the same thing in the same words (prompts/roles.toml). A directie that exports its own statements of type `rol`
 gets "Verantwoordelijkheden van de directie" as a checklist it can work through, each item in
 the document's own words with where it stands.
 
 Where a statement stands is worded by the caller's `where` (the CLI and the app pass
 `KnowledgeBase.cite(statement).where()`, the one wording of a citation's place), so this module
-needs no passages.
+needs no passages. CSV cells pass through steunwijs.spreadsheet.spreadsheet_safe: a quote that
+starts with "-" (a list item) or "=" must open as text, never as a formula.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from steunwijs.dutch.actors import role_actors
 from steunwijs.dutch.patterns import collapse_ws
 from steunwijs.dutch.roles import KINDS, Kind
 from steunwijs.resources import load_toml
+from steunwijs.spreadsheet import spreadsheet_safe
 
 Where = Callable[[Statement], str]
 
@@ -116,5 +118,6 @@ def to_csv(statements: list[Statement], where: Where) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(wording().csv.columns)
     for s in statements:
-        writer.writerow([s.actor, s.type, _quote(s), s.source, s.section, s.page or "", s.era or "", where(s)])
+        row = [s.actor, s.type, _quote(s), s.source, s.section, s.page or "", s.era or "", where(s)]
+        writer.writerow([spreadsheet_safe(cell) for cell in row])
     return buffer.getvalue()

@@ -196,6 +196,17 @@ def test_the_whole_map_exports_grouped_by_actor_and_type_and_as_csv() -> None:
     assert to_text([], where) == "Geen uitspraken gevonden voor deze filters."
 
 
+def test_csv_cells_that_would_start_a_formula_open_as_text() -> None:
+    """A quote or section that starts with = + - @ is written with a leading "'" (steunwijs.spreadsheet)."""
+    made = build_roles(corpus()).statements()[0]
+    statement = made.model_copy(update={"quote": '=HYPERLINK("http://example.org")', "section": "-1 Rollen"})
+    rows = list(csv.reader(io.StringIO(to_csv([statement], lambda s: "@plaats"))))
+    assert rows[1][2] == '\'=HYPERLINK("http://example.org")'
+    assert rows[1][4] == "'-1 Rollen"
+    assert rows[1][7] == "'@plaats"
+    assert rows[1][0] == made.actor  # ordinary cells are unchanged
+
+
 # --- the command -----------------------------------------------------------------------------------
 @pytest.fixture()
 def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:

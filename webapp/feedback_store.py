@@ -25,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
+from steunwijs.spreadsheet import spreadsheet_safe
 from steunwijs.types import Answer
 
 Rating = Literal["up", "down"]
@@ -170,13 +171,3 @@ def _migrate(db: sqlite3.Connection) -> None:
     kept = ", ".join(_COLUMNS)
     db.execute(f"INSERT INTO feedback ({kept}) SELECT {kept} FROM feedback_old")
     db.execute("DROP TABLE feedback_old")
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value: object) -> object:
-    """A CSV cell a spreadsheet shows as text: strings that would start a formula get a leading "'"."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
