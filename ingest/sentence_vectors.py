@@ -66,8 +66,10 @@ def next_sentence_vectors(
 def repair_sentence_vectors(
     current: Current, settings: Settings, progress: Callable[[int, int], None] | None
 ) -> Repair | None:
-    """Make the current generation's sentence vectors when they are missing or damaged (a generation
-    built before they existed, a client of a shared server, a damaged file); None when they are fine.
+    """Make the current generation's sentence vectors when they are missing, damaged or chosen by
+    older rules (a generation built before they existed, a client of a shared server, a damaged
+    file, a change of `steunwijs.dutch.points`); None when they are fine. Vectors already stored
+    are reused, so after a rule change only the newly chosen sentences are embedded.
 
     Answers work without them (they embed on the fly), so this is a repair `steunwijs ingest` does
     and reports, not an error.
@@ -76,15 +78,17 @@ def repair_sentence_vectors(
     if pointer is None or pointer.model != model_id(settings):
         return None  # nothing ingested, or another model: the next real ingest re-embeds everything
     path = current.layout.sentences_path(pointer.generation)
-    if SentenceVectors.read(path, pointer.model, pointer.dim) is not None:
+    stored = SentenceVectors.read(path, pointer.model, pointer.dim)
+    if stored is not None and stored.current:
         return None
     records = current.store.records(current.store.collection(pointer.collection))
     table, embedded = next_sentence_vectors(current, Vectors(records, pointer.model, pointer.dim, 0), settings, progress)
     table.save(path)
     return Repair(
-        f"De zinvectoren van generatie {pointer.generation} ontbraken of waren beschadigd; "
+        f"De zinvectoren van generatie {pointer.generation} ontbraken, waren beschadigd of verouderd; "
         f"{embedded} zinnen opnieuw omgezet.",
-        f"Sentence vectors of generation {pointer.generation} were missing or damaged; {embedded} sentences embedded.",
+        f"Sentence vectors of generation {pointer.generation} were missing, damaged or stale; "
+        f"{embedded} sentences embedded.",
     )
 
 

@@ -80,7 +80,8 @@ def model_id(settings: Settings) -> str:
 
     Recorded with every generation: vectors of different models must never be mixed or compared.
     """
-    return model_label(settings.embedding_model_path)
+    label = model_label(settings.embedding_model_path)
+    return label if settings.encoder == "fp32" else f"{label}#{settings.encoder}"
 
 
 class Pointer(BaseModel):

@@ -6,7 +6,9 @@ an answer met a passage; ingest now embeds every point sentence (`steunwijs.dutc
 stores the vectors with the generation, in `<generation folder>/sentences.npz`:
 - `keys`: the first 16 bytes of the sha256 of each sentence's cleaned text (`Sentence.clean`);
 - `vectors`: float32, L2-normalised, row i for keys[i];
-- `model`: the embedding model (`kb.generations.model_id`) they were made with.
+- `model`: the embedding model (`kb.generations.model_id`) they were made with;
+- `rules`: a hash of the code and table that pick the point sentences (`rules_fingerprint`): after
+  a change of those rules the table is rebuilt by the next `steunwijs ingest`.
 
 Like BM25, the table is derived data: a missing or damaged file only means that the answerer embeds
 the sentences it needs on the fly (and logs it), never that an answer fails. The next generation
@@ -16,20 +18,34 @@ reuses a vector by its key when the model is the same, so a re-ingest embeds onl
 from __future__ import annotations
 
 import hashlib
+import inspect
 import logging
 import os
 import tempfile
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+
+from steunwijs.dutch import patterns, points, sentences
+from steunwijs.resources import read_text
 
 log = logging.getLogger(__name__)
 
 SENTENCES_FILE = "sentences.npz"
 KEY_BYTES = 16
+
+
+@lru_cache(maxsize=1)
+def rules_fingerprint() -> str:
+    """The code and table that decide which sentences are points (what the table must cover)."""
+    digest = hashlib.sha256(read_text("tables", points.ADDRESSED_TO_AI_FILE).encode())
+    for module in (patterns, points, sentences):
+        digest.update(inspect.getsource(module).encode())
+    return digest.hexdigest()
 
 
 def sentence_key(text: str) -> bytes:
@@ -44,6 +60,7 @@ class SentenceVectors:
     model: str
     keys: np.ndarray  # (n,) of dtype S16
     vectors: np.ndarray  # (n, dim) float32
+    rules: str = field(default_factory=lambda: rules_fingerprint())  # which rules chose the sentences
     _rows: dict[bytes, int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -87,7 +104,13 @@ class SentenceVectors:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".sentences-", suffix=".npz")
         try:
             with os.fdopen(fd, "wb") as handle:
-                np.savez(handle, keys=self.keys, vectors=self.vectors, model=np.array(self.model))
+                np.savez(
+                    handle,
+                    keys=self.keys,
+                    vectors=self.vectors,
+                    model=np.array(self.model),
+                    rules=np.array(self.rules),
+                )
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(tmp, path)
@@ -97,13 +120,17 @@ class SentenceVectors:
 
     @classmethod
     def read(cls, path: Path, model: str, dim: int) -> SentenceVectors | None:
-        """The stored table; None (and a log line) when it is missing, damaged or of another model."""
+        """The stored table; None (and a log line) when it is missing, damaged or of another model.
+
+        A table chosen by older rules is still returned (its vectors are right for their texts); it
+        says so in `current`, and `steunwijs ingest` completes it.
+        """
         if not path.exists():
             log.info("no sentence vectors at %s", path)
             return None
         try:
             with np.load(path, allow_pickle=False) as data:
-                stored_model = str(data["model"])
+                stored_model, rules = str(data["model"]), str(data["rules"])
                 keys, vectors = data["keys"], data["vectors"]
         except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as error:
             log.warning("sentence vectors %s are unreadable (%s)", path, error)
@@ -111,7 +138,12 @@ class SentenceVectors:
         if stored_model != model or vectors.ndim != 2 or vectors.shape != (len(keys), dim):
             log.warning("sentence vectors %s do not fit model %s (dim %d); ignored", path, model, dim)
             return None
-        return cls(model, keys.astype(f"S{KEY_BYTES}", copy=False), vectors.astype(np.float32, copy=False))
+        return cls(model, keys.astype(f"S{KEY_BYTES}", copy=False), vectors.astype(np.float32, copy=False), rules)
+
+    @property
+    def current(self) -> bool:
+        """Whether today's rules chose these sentences (else a sentence may lack its vector)."""
+        return self.rules == rules_fingerprint()
 
     @classmethod
     def load(cls, path: Path, model: str, dim: int) -> SentenceVectors:

@@ -110,3 +110,22 @@ def test_ingest_rebuilds_missing_sentence_vectors_and_says_so(tmp_path: Path, tm
     assert path.exists() and len(KnowledgeBase(tmp_settings).sentence_vectors()) == len(original)
     again = ingest_folder(corpus, tmp_settings)
     assert not any("zinvectoren" in r.nl for r in again.repaired)
+
+
+def test_a_table_chosen_by_older_rules_is_used_and_completed_by_ingest(tmp_path: Path, tmp_settings: Settings) -> None:
+    corpus = write_corpus(tmp_path / "corpus")
+    ingest_folder(corpus, tmp_settings)
+    path = sentences_file(tmp_settings)
+    with np.load(path) as data:
+        stored = {name: data[name] for name in data.files}
+    np.savez(path, **{**stored, "rules": np.array("older rules")})
+
+    kb = KnowledgeBase(tmp_settings)
+    table = kb.sentence_vectors()
+    assert table is not None and not table.current and len(table) == len(stored["keys"])  # still serves answers
+
+    repaired = ingest_folder(corpus, tmp_settings)
+
+    assert any("verouderd" in r.nl and " 0 zinnen" in r.nl for r in repaired.repaired)  # nothing re-embedded
+    fresh = SentenceVectors.read(path, table.model, table.vectors.shape[1])
+    assert fresh is not None and fresh.current

@@ -1,0 +1,65 @@
+"""Running the int8 encoder (kb/encoder/onnx_export.py) with ONNX Runtime: no torch in the process.
+
+Does what sentence-transformers does for e5 (tokenise with the model's own tokenizer, run the
+transformer, mean-pool over real tokens, L2-normalise), so the vectors are the fp32 model's up to
+the quantisation error (cosine >= 0.99 per text; benchmarks/embedding_speed.py prints it). Texts are
+batched by length, so a batch carries little padding.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import onnxruntime as ort
+from tokenizers import Tokenizer
+
+from kb.encoder.onnx_export import INT8_FILE, ONNX_FOLDER
+
+MAX_TOKENS = 512
+
+
+class OnnxEncoder:
+    """Mean-pooled, L2-normalised vectors from an int8 ONNX export of a BERT encoder."""
+
+    def __init__(self, model_dir: Path, threads: int | None = None) -> None:
+        folder = model_dir / ONNX_FOLDER
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads or os.cpu_count() or 1
+        options.inter_op_num_threads = 1
+        self.session = ort.InferenceSession(str(folder / INT8_FILE), options, providers=["CPUExecutionProvider"])
+        self.counter = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.counter.no_truncation()
+        self.counter.no_padding()
+        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.tokenizer.enable_truncation(MAX_TOKENS)
+        pad = self.tokenizer.token_to_id("<pad>")
+        self.tokenizer.enable_padding(pad_id=1 if pad is None else pad, pad_token="<pad>")
+        self.dim = int(self.session.get_outputs()[0].shape[-1] or 0) or self._probe_dim()
+        self.max_seq_length = MAX_TOKENS
+
+    def _probe_dim(self) -> int:
+        return int(self.encode(["dimensie"], batch_size=1).shape[1])
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens of `text`, special tokens included, without truncation (the chunker measures long texts)."""
+        return len(self.counter.encode(text, add_special_tokens=True).ids)
+
+    def encode(self, texts: list[str], batch_size: int) -> np.ndarray:
+        """(len(texts), dim) float32, L2-normalised, in the order of `texts`."""
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.zeros((len(texts), 0), np.float32)
+        for start in range(0, len(order), batch_size):
+            chosen = order[start : start + batch_size]
+            encodings = self.tokenizer.encode_batch([texts[i] for i in chosen])
+            ids = np.array([e.ids for e in encodings], dtype=np.int64)
+            mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+            hidden = self.session.run(["last_hidden_state"], {"input_ids": ids, "attention_mask": mask})[0]
+            weights = mask[..., None].astype(np.float32)
+            pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+            pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+            if out.shape[1] == 0:
+                out = np.zeros((len(texts), pooled.shape[1]), np.float32)
+            out[chosen] = pooled
+        return out

@@ -1,0 +1,139 @@
+"""The int8 encoder: a model folder's BERT exported to ONNX, fused and quantised, for ONNX Runtime.
+
+Why by hand: sentence-transformers runs ONNX models only through optimum, and optimum-onnx would
+downgrade transformers (5.x -> 4.57). The steps are each one library call:
+1. `torch.onnx.export` of the transformer (input ids and attention mask -> last hidden state);
+2. `onnxruntime.transformers.optimizer.optimize_model`: fuses attention, GELU and layer norm;
+3. `onnxruntime.quantization.quantize_dynamic`: int8 weights (uint8, per channel, reduced range:
+   the AVX2 u8 kernels of this 2-core machine; the variant chosen in benchmarks/embedding_speed.py).
+The pooling (mean over tokens) and L2 normalisation stay in numpy (kb/encoder/onnx_encoder.py).
+
+The result is `<model folder>/onnx/model_int8.onnx` with a stamp naming the source weights' sha256,
+so a re-converted or re-tuned model gets a new export instead of a stale one. Export needs torch
+(setup time only); running the encoder needs only onnxruntime and tokenizers.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import tempfile
+from pathlib import Path
+
+from steunwijs.errors import ConfigurationError
+from steunwijs.files import exclusive_lock, sha256_file
+
+log = logging.getLogger(__name__)
+
+ONNX_FOLDER = "onnx"
+INT8_FILE = "model_int8.onnx"
+STAMP_FILE = "steunwijs_int8.json"
+EXPORT_VERSION = "1"
+OPSET = 17
+WEIGHTS = "model.safetensors"
+
+
+class ExportFailed(ConfigurationError):
+    """The model folder could not be exported to an int8 ONNX encoder."""
+
+
+def int8_path(model_dir: Path) -> Path:
+    return model_dir / ONNX_FOLDER / INT8_FILE
+
+
+def _stamp(model_dir: Path) -> dict[str, str]:
+    return {"version": EXPORT_VERSION, "weights_sha256": sha256_file(model_dir / WEIGHTS), "opset": str(OPSET)}
+
+
+def is_current(model_dir: Path) -> bool:
+    """Whether the folder holds an int8 export of its present weights."""
+    stamp_path = model_dir / ONNX_FOLDER / STAMP_FILE
+    if not int8_path(model_dir).is_file() or not stamp_path.is_file():
+        return False
+    try:
+        return json.loads(stamp_path.read_text(encoding="utf-8")) == _stamp(model_dir)
+    except (OSError, ValueError):
+        return False
+
+
+def ensure_int8(model_dir: Path) -> bool:
+    """Export `model_dir` to `onnx/model_int8.onnx` unless current; True when it exported now.
+
+    One export at a time per folder (a lock beside it); the files are written in a temporary folder
+    and renamed into place, so a reader never sees half an export.
+    """
+    if not (model_dir / WEIGHTS).is_file():
+        raise ExportFailed(
+            f"In {model_dir} staat geen model om naar int8 om te zetten. Voer eerst `steunwijs setup-model` uit.",
+            f"No {WEIGHTS} in {model_dir} to export; run `steunwijs setup-model` first.",
+        )
+    with exclusive_lock(model_dir.parent / f".{model_dir.name}.int8.lock"):
+        if is_current(model_dir):
+            return False
+        log.info("exporting %s to an int8 ONNX encoder (once, about a minute)", model_dir)
+        work = Path(tempfile.mkdtemp(prefix=".int8-", dir=model_dir))
+        try:
+            _export(model_dir, work)
+            (work / STAMP_FILE).write_text(json.dumps(_stamp(model_dir)), encoding="utf-8")
+            target = model_dir / ONNX_FOLDER
+            if target.exists():
+                shutil.rmtree(target)
+            work.chmod(0o755)  # mkdtemp made it private; the model folder is readable by all
+            work.rename(target)
+        finally:
+            if work.exists():
+                shutil.rmtree(work)
+    return True
+
+
+def _export(model_dir: Path, work: Path) -> None:
+    import torch  # setup-time only
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from onnxruntime.transformers.optimizer import optimize_model
+    from transformers import AutoConfig, AutoModel
+
+    config = AutoConfig.from_pretrained(model_dir)
+    model = AutoModel.from_pretrained(model_dir).eval()
+
+    class HiddenStates(torch.nn.Module):
+        """The transformer with keyword inputs and one output, as the ONNX graph should see it."""
+
+        def __init__(self, bert: torch.nn.Module) -> None:
+            super().__init__()
+            self.bert = bert
+
+        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+            return self.bert(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+
+    ids = torch.tensor([[0, 10, 11, 2], [0, 12, 2, 1]])
+    mask = torch.tensor([[1, 1, 1, 1], [1, 1, 1, 0]])
+    plain = work / "model.onnx"
+    fused = work / "model_fused.onnx"
+    axes = {0: "batch", 1: "tokens"}
+    torch.onnx.export(
+        HiddenStates(model),
+        (ids, mask),
+        str(plain),
+        input_names=["input_ids", "attention_mask"],
+        output_names=["last_hidden_state"],
+        dynamic_axes={"input_ids": axes, "attention_mask": axes, "last_hidden_state": axes},
+        opset_version=OPSET,
+        dynamo=False,
+    )
+    optimized = optimize_model(
+        str(plain), model_type="bert", num_heads=config.num_attention_heads, hidden_size=config.hidden_size
+    )
+    optimized.save_model_to_file(str(fused))
+    quantize_dynamic(
+        str(fused),
+        str(work / INT8_FILE),
+        weight_type=QuantType.QUInt8,
+        per_channel=True,
+        reduce_range=True,
+        extra_options={"DefaultTensorType": 1},  # FLOAT, for the fused ops' outputs shape inference misses
+    )
+    plain.unlink()
+    fused.unlink()
+    for name in ("tokenizer.json", "config.json"):
+        shutil.copy2(model_dir / name, work / name)

@@ -1,0 +1,103 @@
+"""The int8 ONNX encoder: the fp32 model's vectors up to quantisation, the same token counts, no torch,
+its export stamped with the weights it came from, and never mixed with fp32 vectors in one index."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ingest.pipeline import ingest_folder
+from kb.embeddings import Embedder
+from kb.encoder.onnx_export import STAMP_FILE, WEIGHTS, _stamp, int8_path, is_current
+from kb.generations import model_id
+from kb.knowledge_base import KnowledgeBase, ModelMismatch
+from steunwijs.settings import Settings, get_settings
+from tests.pipeline_corpus import write_corpus
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parent.parent
+TEXTS = [
+    "De leerondersteuner werkt samen met de leerkracht in de klas.",
+    "Wat doet het CLB als een leerling een gemotiveerd verslag krijgt?",
+    "Het leersteuncentrum organiseert leersteun voor leerlingen met specifieke onderwijsbehoeften.",
+    "IAC staat voor individueel aangepast curriculum.",
+]
+
+
+@pytest.fixture(scope="module")
+def encoders() -> tuple[Embedder, Embedder]:
+    settings = get_settings()
+    make = lambda encoder: Embedder(  # noqa: E731
+        settings.embedding_model_path, settings.query_prefix, settings.passage_prefix, 16, encoder
+    )
+    return make("fp32"), make("int8")
+
+
+def test_int8_vectors_are_the_fp32_vectors_up_to_quantisation(encoders: tuple[Embedder, Embedder]) -> None:
+    fp32, int8 = encoders
+    for embed in ("embed_passages", "embed_queries"):
+        a, b = getattr(fp32, embed)(TEXTS), getattr(int8, embed)(TEXTS)
+        assert a.shape == b.shape == (len(TEXTS), fp32.dim)
+        assert np.allclose(np.linalg.norm(b, axis=1), 1.0, atol=1e-5)
+        assert np.all(np.sum(a * b, axis=1) >= 0.99)
+    # and still tells texts apart: each passage is nearest to its own fp32 vector
+    similarity = int8.embed_passages(TEXTS) @ fp32.embed_passages(TEXTS).T
+    assert list(similarity.argmax(axis=1)) == list(range(len(TEXTS)))
+
+
+def test_int8_counts_tokens_as_the_model_does(encoders: tuple[Embedder, Embedder]) -> None:
+    fp32, int8 = encoders
+    long_text = " ".join(TEXTS * 60)  # past 512 tokens: counted, not truncated
+    for text in [*TEXTS, long_text, ""]:
+        assert int8.count_tokens(text) == fp32.count_tokens(text)
+        assert int8.count_tokens(text, prefix="query: ") == fp32.count_tokens(text, prefix="query: ")
+    assert int8.count_tokens(long_text) > 512
+
+
+def test_answering_with_int8_never_imports_torch() -> None:
+    code = (
+        "import sys\n"
+        "from kb.embeddings import get_embedder\n"
+        "from steunwijs.settings import get_settings\n"
+        "get_embedder(get_settings(encoder='int8')).embed_query('Wat doet een leerondersteuner?')\n"
+        "print('torch' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
+
+
+def test_the_export_stamp_follows_the_weights(tmp_path: Path) -> None:
+    folder = tmp_path / "model"
+    (folder / "onnx").mkdir(parents=True)
+    (folder / WEIGHTS).write_bytes(b"weights one")
+    int8_path(folder).write_bytes(b"an export")
+    (folder / "onnx" / STAMP_FILE).write_text(json.dumps(_stamp(folder)), encoding="utf-8")
+    assert is_current(folder)
+
+    (folder / WEIGHTS).write_bytes(b"weights two")  # re-converted or re-tuned: the export is stale
+    assert not is_current(folder)
+    (folder / "onnx" / STAMP_FILE).write_text("{kapot", encoding="utf-8")
+    assert not is_current(folder)
+
+
+def test_an_index_of_one_encoder_is_not_searched_with_the_other(tmp_path: Path, tmp_settings: Settings) -> None:
+    corpus = write_corpus(tmp_path / "corpus")
+    ingest_folder(corpus, tmp_settings)
+    int8_settings = tmp_settings.model_copy(update={"encoder": "int8"})
+    assert model_id(int8_settings) == f"{model_id(tmp_settings)}#int8"
+
+    with pytest.raises(ModelMismatch) as refused:
+        KnowledgeBase(int8_settings).search("Wie is de ankerfiguur?")
+    assert "steunwijs ingest" in refused.value.nl
+
+    report = ingest_folder(corpus, int8_settings)  # another model: everything is embedded again
+    assert report.embedded == report.passages and report.sentences_embedded > 0
+    hits = KnowledgeBase(int8_settings).search("Wie is het vaste aanspreekpunt van de school?", k=3)
+    assert any("ankerfiguur" in h.passage.text for h in hits)
