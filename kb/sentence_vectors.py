@@ -130,7 +130,8 @@ class SentenceVectors:
             return None
         try:
             with np.load(path, allow_pickle=False) as data:
-                stored_model, rules = str(data["model"]), str(data["rules"])
+                stored_model = str(data["model"])
+                rules = str(data["rules"]) if "rules" in data.files else ""  # written before rules were recorded
                 keys, vectors = data["keys"], data["vectors"]
         except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as error:
             log.warning("sentence vectors %s are unreadable (%s)", path, error)
