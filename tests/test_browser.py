@@ -9,7 +9,6 @@ for a person to look at. The start-up ingest of an empty store is covered in tes
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 import sqlite3
@@ -142,15 +141,15 @@ def test_directie_asks_and_opens_a_source_with_the_quote_highlighted(page, app: 
     expected_badge = f"[{target.rsplit('-', 1)[1]}]"
     expect(panel.locator(".sw-badge")).to_have_text(expected_badge)
 
-    # thumbs up is stored with the question, the persona and the citations
+    # thumbs up is stored with the question and the answer shown, and nothing else of the chat
     page.locator("#sw-chat").get_by_role("button", name="Vind ik leuk").last.click()
     expect(page.locator("#sw-feedback-status")).to_contain_text("duim omhoog")
+    expect(page.locator("#sw-feedback-privacy")).to_contain_text("alleen je vraag, het getoonde antwoord")
     with sqlite3.connect(app.data / "feedback.sqlite") as db:
-        rows = db.execute("SELECT rating, persona, question, citations FROM feedback").fetchall()
-    [(rating, persona, asked, citations)] = rows
-    assert (rating, persona, asked) == ("up", "directie", "Wat is de rol van de directie bij leersteun op school?")
-    first = next(c for c in json.loads(citations) if c["n"] == 1)
-    assert highlighted == " ".join(first["quote"].split())  # the panel marked exactly the quote of [1]
+        rows = db.execute("SELECT * FROM feedback").fetchall()
+    [(_, _, rating, comment, asked, answer)] = rows
+    assert (rating, comment, asked) == ("up", "", "Wat is de rol van de directie bij leersteun op school?")
+    assert "[1]" in answer
 
     # the conversation as a Markdown download
     page.get_by_role("button", name="Gesprek downloaden (Markdown)").click()
@@ -158,6 +157,9 @@ def test_directie_asks_and_opens_a_source_with_the_quote_highlighted(page, app: 
         page.locator('a[download^="steunwijs-gesprek"]').click()
     handout = Path(download.value.path()).read_text(encoding="utf-8")
     assert "Wat is de rol van de directie bij leersteun op school?" in handout and "**Bronnen**" in handout
+    first = next(line for line in handout.splitlines() if line.startswith("1. "))
+    quote = handout.splitlines()[handout.splitlines().index(first) + 1]
+    assert highlighted == " ".join(quote.strip().lstrip(">").strip().strip("“”").split())  # exactly the quote of [1]
 
 
 def test_uploaded_document_is_listed(page, app: RunningApp, tmp_path: Path) -> None:
