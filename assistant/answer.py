@@ -11,7 +11,8 @@ The steps, each timed into `Answer.timings` (milliseconds):
    "llm"; an LLM that is unavailable, or whose draft fails the citation check, is replaced by the
    extractive answerer with a notice, so the user always gets a checked answer;
 6. renumber the markers in order of appearance, attach the citations, add the era note for
-   older regimes, and run the citation check (assistant.citations) - nothing leaves unchecked.
+   older regimes, and run the citation check (assistant.citations) - nothing leaves unchecked;
+7. explain the terms the answer uses, one line each with its defining sentence (assistant.term_notes).
 
 `stream_answer` runs the same steps and yields the growing text while the answerer writes.
 """
@@ -42,6 +43,7 @@ from assistant.extractive import ExtractiveAnswerer
 from assistant.personas import check_persona
 from assistant.ranking import Candidate, SentenceRanker, sentence_ranker
 from assistant.templates import phrase
+from assistant.term_notes import with_term_notes
 from kb.knowledge_base import KnowledgeBase
 from steunwijs.errors import AnswererUnavailable, InputError
 from steunwijs.settings import Settings, get_settings
@@ -274,6 +276,8 @@ def _run(
         "notices": notices,
     }
     result = None if decision.abstain else _drafted(answerer, extractive, query, hits, base, on_text)
+    if result is not None:  # after the check: the lines cite by place, not by marker (assistant/term_notes.py)
+        result = with_term_notes(result, kb.glossary())
     clock.lap("compose")
     if result is None:
         reason = decision.reason if decision.abstain else phrase("abstain", "reason_answerer")

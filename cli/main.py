@@ -7,10 +7,18 @@ importing them registers them on the one typer app of `cli.app`, which also maps
 
 from __future__ import annotations
 
-from cli import access_commands, answer_commands, eval_commands, kb_commands, roles_commands
+from cli import access_commands, answer_commands, eval_commands, glossary_commands, kb_commands, roles_commands
 from cli.app import app
 
-__all__ = ["access_commands", "answer_commands", "app", "eval_commands", "kb_commands", "roles_commands"]
+__all__ = [
+    "access_commands",
+    "answer_commands",
+    "app",
+    "eval_commands",
+    "glossary_commands",
+    "kb_commands",
+    "roles_commands",
+]
 
 if __name__ == "__main__":
     app()

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, TypeVar
 from chromadb.errors import NotFoundError
 
 from kb.generations import Layout, Pointer, model_id, open_roles
+from kb.glossary import Glossary, build_glossary
 from kb.loading import Generation
 from kb.recovery import current_pointer, load_generation
 from kb.retriever import HybridRetriever
@@ -34,7 +35,7 @@ from kb.roles import RolesMap, Statement, filter_statements
 from kb.scope import scoped_search
 from kb.sentence_vectors import SentenceVectors
 from kb.store import Store
-from steunwijs.dutch.synonyms import default_expander
+from steunwijs.dutch.synonyms import Expander, default_expander
 from steunwijs.errors import ConfigurationError, InputError
 from steunwijs.settings import Settings
 from steunwijs.types import Citation, DocumentInfo, Hit, Passage
@@ -86,6 +87,7 @@ class KnowledgeBase:
         self._generation: Generation | None = None
         self._named: Pointer | None = None  # what the pointer said when `_generation` was loaded
         self._roles: tuple[int, RolesMap] | None = None  # the roles map of the generation numbered
+        self._glossary: tuple[int, Glossary, Expander] | None = None  # glossary and expander, per generation
         self._stamp: tuple[int, int] | None = None
         self._lock = threading.RLock()
 
@@ -187,7 +189,7 @@ class KnowledgeBase:
             top_k=k or self.settings.top_k,
             candidate_k=max(self.settings.candidate_k, k or 0),
             rrf_k=self.settings.rrf_k,
-            expander=default_expander() if self.settings.query_expansion else None,
+            expander=self._glossary_of(generation)[1] if self.settings.query_expansion else None,
             sources=wanted_sources,
             eras=wanted_eras,
         )
@@ -244,16 +246,16 @@ class KnowledgeBase:
     ) -> list[Hit]:
         if generation is None:
             return []
-        nodes = self._retriever(generation, k, sources, eras).retrieve(query.strip())
+        found = self._retriever(generation, k, sources, eras).retrieve(query.strip())
         return [
             Hit(
-                passage=generation.passage(n.node.node_id),
-                score=float(n.score or 0.0),
+                passage=generation.passage(f.passage_id),
+                score=f.score,
                 rank=rank,
-                dense_score=n.node.metadata["dense_score"],
-                bm25_score=n.node.metadata["bm25_score"],
+                dense_score=f.dense_score,
+                bm25_score=f.bm25_score,
             )
-            for rank, n in enumerate(nodes, start=1)
+            for rank, f in enumerate(found, start=1)
         ]
 
     # --- browsing -------------------------------------------------------------------------------
@@ -306,6 +308,21 @@ class KnowledgeBase:
                 self._roles = (number, roles)
             found = self._roles[1].statements()
         return filter_statements(found, actors=actors, types=types, eras=eras, documents=documents)
+
+    # --- the glossary ("Begrippen") --------------------------------------------------------------
+    def _glossary_of(self, generation: Generation) -> tuple[Glossary, Expander]:
+        """The generation's glossary and the synonym table's expander extended with its acronyms (cached)."""
+        number = generation.pointer.generation
+        with self._lock:
+            if self._glossary is None or self._glossary[0] != number:
+                glossary = build_glossary(generation.passages)
+                self._glossary = (number, glossary, default_expander().extended(glossary.expansion_terms()))
+            return self._glossary[1], self._glossary[2]
+
+    def glossary(self) -> Glossary:
+        """The terms and acronyms the documents define or use, each with its sentence (kb.glossary)."""
+        generation = self._current()
+        return Glossary([]) if generation is None else self._glossary_of(generation)[0]
 
     def cite(self, statement: Statement, n: int = 1) -> Citation:
         """A statement as citation [n]: its quote in the passage that holds it (for `where()` and the source panel)."""

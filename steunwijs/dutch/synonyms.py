@@ -89,6 +89,10 @@ class Expander:
         """An expander over a table given as TOML text (tests, other corpora)."""
         return cls.from_table(parse_toml(text, SynonymTable, origin))
 
+    def extended(self, terms: list[Term]) -> Expander:
+        """This table plus `terms` (the glossary's acronyms, kb/glossary.py): one expander, one mechanism."""
+        return Expander([*self.terms, *terms])
+
     def expand(self, query: str) -> Expansion:
         words = phrase_stems(query)
         added: list[str] = []

@@ -1,0 +1,198 @@
+"""The glossary of a generation: the terms and acronyms the documents define or use, each cited.
+
+Made from the generation's passages with the rules of steunwijs/dutch/glossary.py, per sentence as
+the answerer splits them (steunwijs/dutch/sentences.py), so every entry's quote is its passage's
+own words and can be cited like an answer's sentence. Per term the glossary keeps one sentence:
+
+1. a sentence that spells the acronym out ("individueel aangepast curriculum (IAC)"), else
+2. a sentence with a definition cue around the term ("X is een ...", "onder X verstaan we"), else
+3. the first sentence that uses the term (`defined` is then False, and the lexicon's own gloss,
+   labelled as Steunwijs's, is all the meaning there is).
+
+Why it is computed when first asked for and cached per generation number (`KnowledgeBase.glossary`)
+rather than stored with the generation like the roles map: it is one pass of regular expressions
+over the sentences (about a second for the default corpus, see `build_glossary`), it depends on
+nothing but the passages and the table, and storing it would add a file, a format number and a
+rebuild rule to the generation lifecycle - and time to every ingest, which the issue's speed goal
+forbids. A new generation is a new number, so the cache can never serve a stale glossary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from steunwijs.dutch import glossary as rules
+from steunwijs.dutch.analysis import fold
+from steunwijs.dutch.synonyms import Term
+from steunwijs.errors import InputError
+from steunwijs.types import Citation, Passage
+
+
+class UnknownTerm(InputError):
+    """A term the glossary does not hold."""
+
+
+@dataclass
+class Entry:
+    """One term: what it stands for and the sentence of a document that defines or uses it."""
+
+    term: str
+    passage: Passage
+    quote: str = field(metadata={"doc": "The sentence, exactly as it stands in the passage"})
+    expansion: str = ""  # the documents' own words for an acronym ("individueel aangepast curriculum")
+    meaning: str = ""  # the lexicon's gloss (Steunwijs's words, not a document's)
+    defined: bool = False  # the quote spells the term out or defines it (else it only uses it)
+    uses: int = 0  # sentences of the corpus that use it
+    spellings: tuple[str, ...] = ()
+
+    @property
+    def acronym(self) -> bool:
+        return rules.is_acronym(self.term)
+
+    def citation(self, n: int = 1) -> Citation:
+        """The quote as citation [n] (`where()`, the source panel)."""
+        return Citation(n=n, passage=self.passage, quote=self.quote)
+
+    def as_json(self) -> dict[str, object]:
+        """The entry for other tools (`steunwijs begrippen --json`)."""
+        return {
+            "term": self.term,
+            "expansion": self.expansion,
+            "meaning": self.meaning,
+            "defined": self.defined,
+            "quote": self.quote,
+            "source": self.passage.source,
+            "section": self.passage.section,
+            "page": self.passage.page,
+            "era": self.passage.doc.era,
+            "uses": self.uses,
+        }
+
+
+def _key(term: str) -> str:
+    return term if rules.is_acronym(term) else fold(term).lower()
+
+
+class Glossary:
+    """The entries of one generation, in alphabetical order of their terms."""
+
+    def __init__(self, entries: Iterable[Entry]) -> None:
+        self.entries = sorted(entries, key=lambda e: fold(e.term).lower())
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def get(self, term: str) -> Entry | None:
+        """The entry of a term in any of its spellings (acronyms in capitals, words in any case)."""
+        wanted = fold(term.strip()).lower()
+        for entry in self.entries:
+            if any(fold(s).lower() == wanted for s in entry.spellings):
+                return entry
+        return None
+
+    def search(self, text: str) -> list[Entry]:
+        """Entries whose term, spellings, expansion or meaning contain `text` (case and accents ignored)."""
+        wanted = fold(text.strip()).lower()
+        if not wanted:
+            return list(self.entries)
+        found = []
+        for entry in self.entries:
+            haystack = " ".join([*entry.spellings, entry.expansion, entry.meaning])
+            if wanted in fold(haystack).lower():
+                found.append(entry)
+        exact = self.get(text)
+        return [exact, *(e for e in found if e is not exact)] if exact else found
+
+    def lookup(self, text: str) -> list[Entry]:
+        """`search`, or UnknownTerm with a Dutch message naming some known terms."""
+        found = self.search(text)
+        if found:
+            return found
+        known = ", ".join(e.term for e in self.entries[:12])
+        raise UnknownTerm(
+            f"Het begrip {text!r} staat niet in de begrippenlijst. Bekende begrippen zijn onder meer: {known}.",
+            f"No glossary term matches {text!r}. Known terms include: {known}.",
+        )
+
+    def in_text(self, text: str) -> list[Entry]:
+        """Entries whose term occurs in `text`, in order of first occurrence."""
+        places = []
+        for entry in self.entries:
+            found = rules.use_position(text, entry.spellings)
+            if found is not None:
+                places.append((found, entry))
+        return [entry for _, entry in sorted(places, key=lambda p: p[0])]
+
+    def expansion_terms(self) -> list[Term]:
+        """Query-expansion rows: an acronym brings in the words the documents spell it out with."""
+        rows = []
+        for e in self.entries:
+            if e.acronym and e.expansion:
+                acronym = e.term.split("-")[0]  # "GC-verslag": "GC" alone calls for it too
+                rows.append(Term(tuple(dict.fromkeys((e.term, acronym))), (e.expansion,)))
+        return rows
+
+
+@dataclass
+class _Found:
+    term: str
+    passage: Passage
+    quote: str
+    expansion: str = ""
+    rank: float = 3  # 1 spelled out, 2 + cue index / 100 defined by a cue, 3 used
+
+
+def _sentences(passages: list[Passage]) -> Iterable[tuple[Passage, str]]:
+    """Every sentence of the corpus once, in reading order per document, with its first passage."""
+    seen: set[tuple[str, str]] = set()
+    for passage in sorted(passages, key=lambda p: (p.source, p.lines, p.id)):
+        for sentence in rules.sentences(passage.text):
+            key = (passage.source, " ".join(sentence.split()))
+            if key not in seen:
+                seen.add(key)
+                yield passage, sentence
+
+
+def build_glossary(passages: list[Passage]) -> Glossary:
+    """The glossary of a set of passages (the default corpus: about 1 s on one core)."""
+    table = rules.table()
+    lexicon = {_key(row.term): row for row in table.term}
+    best: dict[str, _Found] = {}
+    uses: dict[str, int] = {}
+
+    def offer(found: _Found) -> None:
+        key = _key(found.term)
+        if key not in best or found.rank < best[key].rank:
+            best[key] = found
+
+    for passage, sentence in _sentences(passages):
+        for spelled in rules.spelled_out(sentence):
+            offer(_Found(spelled.term, passage, sentence, spelled.expansion, rank=1))
+        for key, row in lexicon.items():
+            spellings = tuple(row.spellings())
+            if not rules.uses(sentence, spellings):
+                continue
+            uses[key] = uses.get(key, 0) + 1
+            if key in best and best[key].rank <= 2:
+                continue
+            cue = rules.defines(sentence, spellings)
+            offer(_Found(row.term, passage, sentence, rank=3 if cue is None else 2 + cue / 100))
+
+    entries = []
+    for key, found in best.items():
+        row = lexicon.get(key)
+        spellings = tuple(row.spellings()) if row else (found.term,)
+        entries.append(
+            Entry(
+                term=row.term if row else found.term,
+                passage=found.passage,
+                quote=found.quote,
+                expansion=found.expansion,
+                meaning=row.meaning if row else "",
+                defined=found.rank < 3,
+                uses=max(uses.get(key, 0), 1),
+                spellings=spellings,
+            )
+        )
+    return Glossary(entries)
