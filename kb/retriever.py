@@ -9,8 +9,10 @@ Why not llama-index's `QueryFusionRetriever(mode="reciprocal_rerank")`: it fixes
 setting `rrf_k` would be ignored), overwrites each node's score with the fused one (a hit must keep
 its cosine and BM25 scores for the abstention logic and the UI), deduplicates by content hash
 instead of passage id, and resolves an LLM from llama-index's global settings even when no query
-generation is wanted. The fusion itself is a few lines, so it is written out here; the class is
-still a llama-index `BaseRetriever`, so llama-index components can use it as is.
+generation is wanted. The fusion itself is a few lines, so it is written out here. For
+llama-index components, `as_llama()` gives the retriever as a llama-index `BaseRetriever`
+(kb/llama_retriever.py); the retriever itself does not import llama-index, which takes seconds to
+import and which answering does not otherwise need (a fresh `steunwijs ask` should be quick).
 
 Filters (documents, eras) apply on both sides as one mask: inside the dense scoring and inside the
 BM25 scoring, so filtering never just trims a list that was cut off earlier. Dense scoring is an
@@ -20,32 +22,34 @@ The dense query is the user's question; only BM25 gets the expansion (see steunw
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-from llama_index.core.retrievers import BaseRetriever
-from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
 from kb.fusion import reciprocal_rank_fusion
 from kb.loading import Generation
-from kb.store import flat_metadata
 from steunwijs.dutch.analysis import analyze
 from steunwijs.dutch.synonyms import Expander
 
 if TYPE_CHECKING:
     from kb.embeddings import Embedder
-
-# Metadata that is not for an embedding model or an LLM prompt (the raw words are quoted separately).
-_NOT_FOR_MODELS = ["raw", "lines_start", "lines_end", "page_approximate", "dense_score", "bm25_score", "year", "kind"]
+    from kb.llama_retriever import LlamaRetriever
 
 
-class HybridRetriever(BaseRetriever):
-    """Dense + BM25 retrieval over one index generation, with optional document and era filters.
+@dataclass(frozen=True)
+class Scored:
+    """One retrieved passage: its fused RRF score, its cosine and its BM25 score (None where that
+    side did not find it)."""
 
-    Each returned node carries the passage's full metadata (document, section, page, lines, raw
-    words) plus `dense_score` (cosine similarity) and `bm25_score` (None where that side did not
-    find it); `NodeWithScore.score` is the fused RRF score.
-    """
+    passage_id: str
+    score: float
+    dense_score: float | None
+    bm25_score: float | None
+
+
+class HybridRetriever:
+    """Dense + BM25 retrieval over one index generation, with optional document and era filters."""
 
     def __init__(
         self,
@@ -59,7 +63,6 @@ class HybridRetriever(BaseRetriever):
         sources: list[str] | None = None,
         eras: list[str] | None = None,
     ) -> None:
-        super().__init__()
         self.generation = generation
         self.embedder = embedder
         self.top_k = top_k
@@ -85,34 +88,24 @@ class HybridRetriever(BaseRetriever):
         extra = self.expander.expand(query).extra_terms() if self.expander else []
         return self.generation.bm25.search(analyze(query), self.candidate_k, mask=mask, extra_terms=extra)
 
-    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+    def retrieve(self, query: str, embedding: np.ndarray | None = None) -> list[Scored]:
+        """The best `top_k` passages for `query`, best first (`embedding`: the query's vector, if known)."""
         if not self.generation.passages:
             return []
         mask = self.generation.mask(self.sources, self.eras)
         allowed = len(self.generation.passages) if mask is None else int(mask.sum())
         if allowed == 0:
             return []
-        if query_bundle.embedding is not None:
-            embedding = np.asarray(query_bundle.embedding, dtype=np.float32)
-        else:
-            embedding = self.embedder.embed_query(query_bundle.query_str)
+        if embedding is None:
+            embedding = self.embedder.embed_query(query)
         dense = self.dense(embedding, mask, allowed)
-        lexical = self.lexical(query_bundle.query_str, mask)
+        lexical = self.lexical(query, mask)
         dense_scores, bm25_scores = dict(dense), dict(lexical)
         fused = reciprocal_rank_fusion([[pid for pid, _ in dense], [pid for pid, _ in lexical]], self.rrf_k)
-        nodes: list[NodeWithScore] = []
-        for pid, score in fused[: self.top_k]:
-            passage = self.generation.passage(pid)
-            metadata = flat_metadata(passage) | {
-                "dense_score": dense_scores.get(pid),
-                "bm25_score": bm25_scores.get(pid),
-            }
-            node = TextNode(
-                id_=pid,
-                text=passage.text,
-                metadata=metadata,
-                excluded_embed_metadata_keys=_NOT_FOR_MODELS,
-                excluded_llm_metadata_keys=_NOT_FOR_MODELS,
-            )
-            nodes.append(NodeWithScore(node=node, score=score))
-        return nodes
+        return [Scored(pid, score, dense_scores.get(pid), bm25_scores.get(pid)) for pid, score in fused[: self.top_k]]
+
+    def as_llama(self) -> LlamaRetriever:
+        """This retriever as a llama-index `BaseRetriever` (imports llama-index)."""
+        from kb.llama_retriever import LlamaRetriever
+
+        return LlamaRetriever(self)

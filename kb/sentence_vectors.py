@@ -4,7 +4,9 @@ An answer ranks the sentences of its passages by their cosine with the question
 (assistant/ranking.py). Embedding those sentences at answer time cost about a second the first time
 an answer met a passage; ingest now embeds every point sentence (`steunwijs.dutch.points`) once and
 stores the vectors with the generation, in `<generation folder>/sentences.npz`:
-- `keys`: the first 16 bytes of the sha256 of each sentence's cleaned text (`Sentence.clean`);
+- `keys`: the first 16 bytes of the sha256 of each sentence's cleaned text (`Sentence.clean`), as
+  rows of a (n, 16) uint8 array (numpy's fixed-width bytes type would drop a key's trailing zero
+  bytes, and with them the key);
 - `vectors`: float32, L2-normalised, row i for keys[i];
 - `model`: the embedding model (`kb.generations.model_id`) they were made with;
 - `rules`: a hash of the code and table that pick the point sentences (`rules_fingerprint`): after
@@ -58,17 +60,17 @@ class SentenceVectors:
     """Sentence vectors of one model, looked up by sentence text."""
 
     model: str
-    keys: np.ndarray  # (n,) of dtype S16
+    keys: np.ndarray  # (n, KEY_BYTES) uint8
     vectors: np.ndarray  # (n, dim) float32
     rules: str = field(default_factory=lambda: rules_fingerprint())  # which rules chose the sentences
     _rows: dict[bytes, int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._rows = {bytes(key): row for row, key in enumerate(self.keys)}
+        self._rows = {key.tobytes(): row for row, key in enumerate(self.keys)}
 
     @classmethod
     def empty(cls, model: str, dim: int) -> SentenceVectors:
-        return cls(model, np.zeros(0, dtype=f"S{KEY_BYTES}"), np.zeros((0, dim), np.float32))
+        return cls(model, np.zeros((0, KEY_BYTES), np.uint8), np.zeros((0, dim), np.float32))
 
     @classmethod
     def of(cls, model: str, vectors: dict[bytes, np.ndarray], dim: int) -> SentenceVectors:
@@ -77,7 +79,7 @@ class SentenceVectors:
             return cls.empty(model, dim)
         keys = sorted(vectors)
         matrix = np.stack([vectors[k] for k in keys]).astype(np.float32, copy=False)
-        return cls(model, np.array(keys, dtype=f"S{KEY_BYTES}"), matrix)
+        return cls(model, np.frombuffer(b"".join(keys), np.uint8).reshape(len(keys), KEY_BYTES), matrix)
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -136,10 +138,11 @@ class SentenceVectors:
         except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as error:
             log.warning("sentence vectors %s are unreadable (%s)", path, error)
             return None
-        if stored_model != model or vectors.ndim != 2 or vectors.shape != (len(keys), dim):
+        fits = keys.dtype == np.uint8 and keys.shape == (len(vectors), KEY_BYTES) and vectors.shape[1:] == (dim,)
+        if stored_model != model or not fits:
             log.warning("sentence vectors %s do not fit model %s (dim %d); ignored", path, model, dim)
             return None
-        return cls(model, keys.astype(f"S{KEY_BYTES}", copy=False), vectors.astype(np.float32, copy=False), rules)
+        return cls(model, keys, vectors.astype(np.float32, copy=False), rules)
 
     @property
     def current(self) -> bool:
