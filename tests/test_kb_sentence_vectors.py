@@ -48,6 +48,15 @@ def test_the_table_round_trips_and_reports_what_it_lacks(tmp_path: Path) -> None
     assert len(SentenceVectors.load(tmp_path / "s.npz", "model-a", 8)) == 0  # another dimension: ignored
 
 
+def test_a_key_ending_in_zero_bytes_survives_the_file(tmp_path: Path) -> None:
+    text = next(f"Zin {i}." for i in range(100_000) if sentence_key(f"Zin {i}.").endswith(b"\x00"))
+    SentenceVectors.of("m", {sentence_key(text): np.ones(2, np.float32)}, dim=2).save(tmp_path / "s.npz")
+
+    _, missing = SentenceVectors.load(tmp_path / "s.npz", "m", 2).lookup([text])
+
+    assert missing == []
+
+
 def test_ingest_stores_a_vector_for_every_point_sentence(tmp_path: Path, tmp_settings: Settings) -> None:
     ingest_folder(write_corpus(tmp_path / "corpus"), tmp_settings)
     kb = KnowledgeBase(tmp_settings)
