@@ -1,10 +1,11 @@
 """The embedding model, loaded once per process and shared by ingestion, retrieval and answering.
 
-Two encoders of the same model, chosen by `settings.encoder`:
-- "int8": the model exported to ONNX, fused and quantised (kb/encoder/onnx_export.py), run by ONNX
-  Runtime (kb/encoder/onnx_encoder.py): about twice as fast on two cores, and no torch in the
-  process (seconds less to start, hundreds of MB less memory);
-- "fp32": the sentence-transformers model itself (torch), the reference.
+Three encoders of the same model, chosen by `settings.encoder`:
+- "onnx-fp32": the model exported to ONNX and fused (kb/encoder/onnx_export.py), run by ONNX Runtime
+  (kb/encoder/onnx_encoder.py): the reference's vectors, without torch in the process (seconds less
+  to start, hundreds of MB less memory);
+- "onnx-int8": the same export quantised to int8: faster still, vectors within quantisation error;
+- "torch-fp32": the sentence-transformers model itself (torch), the reference.
 Both give L2-normalised float32 vectors; e5 wants `query: ` / `passage: ` in front of the text.
 `count_tokens` uses the model's own tokenizer, so chunks are sized to what the model really sees.
 `llama` wraps the embedder as a llama-index `BaseEmbedding`, for llama-index components (the eval
@@ -73,7 +74,7 @@ class Embedder:
     """Query and passage embeddings (L2-normalised float32) and token counts for one model."""
 
     def __init__(
-        self, model: str, query_prefix: str, passage_prefix: str, batch_size: int = 16, encoder: str = "fp32"
+        self, model: str, query_prefix: str, passage_prefix: str, batch_size: int = 16, encoder: str = "torch-fp32"
     ) -> None:
         self.name = model
         self.encoder_name = encoder
@@ -122,20 +123,21 @@ class Embedder:
 
 
 def _make_encoder(model: str, encoder: str) -> Any:
-    if encoder == "fp32":
+    if encoder == "torch-fp32":
         return TorchEncoder(model)
     from kb.encoder.onnx_encoder import OnnxEncoder
-    from kb.encoder.onnx_export import ensure_int8
+    from kb.encoder.onnx_export import ensure_onnx
 
     folder = Path(model)
     if not folder.is_dir():
         raise ConfigurationError(
-            f"De int8-versie van een model kan alleen van een map gemaakt worden, niet van {model!r}. "
-            "Zet STEUNWIJS_ENCODER=fp32 of geef een modelmap.",
-            f"The int8 encoder needs a local model folder, not {model!r}; set STEUNWIJS_ENCODER=fp32 or give a folder.",
+            f"De ONNX-versie van een model kan alleen van een map gemaakt worden, niet van {model!r}. "
+            "Zet STEUNWIJS_ENCODER=torch-fp32 of geef een modelmap.",
+            f"The ONNX encoders need a local model folder, not {model!r}; set STEUNWIJS_ENCODER=torch-fp32 "
+            "or give a folder.",
         )
-    ensure_int8(folder)
-    return OnnxEncoder(folder)
+    ensure_onnx(folder)
+    return OnnxEncoder(folder, encoder)
 
 
 @lru_cache(maxsize=4)

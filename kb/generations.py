@@ -81,7 +81,7 @@ def model_id(settings: Settings) -> str:
     Recorded with every generation: vectors of different models must never be mixed or compared.
     """
     label = model_label(settings.embedding_model_path)
-    return label if settings.encoder == "fp32" else f"{label}#{settings.encoder}"
+    return label if settings.encoder == "torch-fp32" else f"{label}#{settings.encoder}"
 
 
 class Pointer(BaseModel):

@@ -44,13 +44,13 @@ def test_the_llama_index_embedding_is_the_embedder(tmp_settings: Settings) -> No
 
 
 def test_an_int8_answer_imports_neither_llama_index_nor_torch(tmp_path: Path, tmp_settings: Settings) -> None:
-    settings = tmp_settings.model_copy(update={"encoder": "int8"})
+    settings = tmp_settings.model_copy(update={"encoder": "onnx-int8"})
     ingest_folder(write_corpus(tmp_path / "corpus"), settings)
     code = (
         "import sys\n"
         "from assistant.answer import answer\n"
         "from steunwijs.settings import get_settings\n"
-        f"result = answer({QUESTION!r}, settings=get_settings(data_dir={str(settings.data_dir)!r}, encoder='int8'))\n"
+        f"result = answer({QUESTION!r}, settings=get_settings(data_dir={str(settings.data_dir)!r}, encoder='onnx-int8'))\n"
         "assert result.citations, result.text\n"
         "print(sorted(m for m in ('torch', 'llama_index.core', 'gradio') if m in sys.modules))\n"
     )

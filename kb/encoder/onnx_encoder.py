@@ -1,8 +1,9 @@
-"""Running the int8 encoder (kb/encoder/onnx_export.py) with ONNX Runtime: no torch in the process.
+"""Running an ONNX encoder (kb/encoder/onnx_export.py) with ONNX Runtime: no torch in the process.
 
 Does what sentence-transformers does for e5 (tokenise with the model's own tokenizer, run the
-transformer, mean-pool over real tokens, L2-normalise), so the vectors are the fp32 model's up to
-the quantisation error (cosine >= 0.99 per text; benchmarks/embedding_speed.py prints it). Texts are
+transformer, mean-pool over real tokens, L2-normalise), so the vectors are the sentence-transformers
+model's: up to float rounding for the fp32 export, up to the quantisation error for int8 (cosine
+>= 0.99 per text; benchmarks/embedding_speed.py prints both). Texts are
 batched by length, so a batch carries little padding.
 """
 
@@ -15,20 +16,20 @@ import numpy as np
 import onnxruntime as ort
 from tokenizers import Tokenizer
 
-from kb.encoder.onnx_export import INT8_FILE, ONNX_FOLDER
+from kb.encoder.onnx_export import ONNX_FOLDER, onnx_path
 
 MAX_TOKENS = 512
 
 
 class OnnxEncoder:
-    """Mean-pooled, L2-normalised vectors from an int8 ONNX export of a BERT encoder."""
+    """Mean-pooled, L2-normalised vectors from an ONNX export of a BERT encoder."""
 
-    def __init__(self, model_dir: Path, threads: int | None = None) -> None:
+    def __init__(self, model_dir: Path, encoder: str, threads: int | None = None) -> None:
         folder = model_dir / ONNX_FOLDER
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads or os.cpu_count() or 1
         options.inter_op_num_threads = 1
-        self.session = ort.InferenceSession(str(folder / INT8_FILE), options, providers=["CPUExecutionProvider"])
+        self.session = ort.InferenceSession(str(onnx_path(model_dir, encoder)), options, providers=["CPUExecutionProvider"])
         self.counter = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.counter.no_truncation()
         self.counter.no_padding()

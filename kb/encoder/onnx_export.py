@@ -1,4 +1,4 @@
-"""The int8 encoder: a model folder's BERT exported to ONNX, fused and quantised, for ONNX Runtime.
+"""The ONNX encoders: a model folder's BERT exported to ONNX and fused (fp32), and quantised (int8).
 
 Why by hand: sentence-transformers runs ONNX models only through optimum, and optimum-onnx would
 downgrade transformers (5.x -> 4.57). The steps are each one library call:
@@ -8,7 +8,9 @@ downgrade transformers (5.x -> 4.57). The steps are each one library call:
    the AVX2 u8 kernels of this 2-core machine; the variant chosen in benchmarks/embedding_speed.py).
 The pooling (mean over tokens) and L2 normalisation stay in numpy (kb/encoder/onnx_encoder.py).
 
-The result is `<model folder>/onnx/model_int8.onnx` with a stamp naming the source weights' sha256,
+The results are `<model folder>/onnx/model_fp32.onnx` (step 2: the model's own weights, the same
+vectors as sentence-transformers up to float rounding) and `model_int8.onnx` (step 3), with a stamp
+naming the source weights' sha256,
 so a re-converted or re-tuned model gets a new export instead of a stale one. Export needs torch
 (setup time only); running the encoder needs only onnxruntime and tokenizers.
 """
@@ -28,18 +30,21 @@ log = logging.getLogger(__name__)
 
 ONNX_FOLDER = "onnx"
 INT8_FILE = "model_int8.onnx"
-STAMP_FILE = "steunwijs_int8.json"
-EXPORT_VERSION = "1"
+FP32_FILE = "model_fp32.onnx"
+FILES = {"onnx-fp32": FP32_FILE, "onnx-int8": INT8_FILE}  # by encoder setting
+STAMP_FILE = "steunwijs_onnx.json"
+EXPORT_VERSION = "2"
 OPSET = 17
 WEIGHTS = "model.safetensors"
 
 
 class ExportFailed(ConfigurationError):
-    """The model folder could not be exported to an int8 ONNX encoder."""
+    """The model folder could not be exported to ONNX."""
 
 
-def int8_path(model_dir: Path) -> Path:
-    return model_dir / ONNX_FOLDER / INT8_FILE
+def onnx_path(model_dir: Path, encoder: str) -> Path:
+    """The ONNX file of an encoder setting ("onnx-fp32" or "onnx-int8")."""
+    return model_dir / ONNX_FOLDER / FILES[encoder]
 
 
 def _stamp(model_dir: Path) -> dict[str, str]:
@@ -47,9 +52,9 @@ def _stamp(model_dir: Path) -> dict[str, str]:
 
 
 def is_current(model_dir: Path) -> bool:
-    """Whether the folder holds an int8 export of its present weights."""
+    """Whether the folder holds both ONNX exports of its present weights."""
     stamp_path = model_dir / ONNX_FOLDER / STAMP_FILE
-    if not int8_path(model_dir).is_file() or not stamp_path.is_file():
+    if not all((model_dir / ONNX_FOLDER / name).is_file() for name in FILES.values()) or not stamp_path.is_file():
         return False
     try:
         return json.loads(stamp_path.read_text(encoding="utf-8")) == _stamp(model_dir)
@@ -57,21 +62,21 @@ def is_current(model_dir: Path) -> bool:
         return False
 
 
-def ensure_int8(model_dir: Path) -> bool:
-    """Export `model_dir` to `onnx/model_int8.onnx` unless current; True when it exported now.
+def ensure_onnx(model_dir: Path) -> bool:
+    """Export `model_dir` to `onnx/` (fp32 and int8) unless current; True when it exported now.
 
     One export at a time per folder (a lock beside it); the files are written in a temporary folder
     and renamed into place, so a reader never sees half an export.
     """
     if not (model_dir / WEIGHTS).is_file():
         raise ExportFailed(
-            f"In {model_dir} staat geen model om naar int8 om te zetten. Voer eerst `steunwijs setup-model` uit.",
+            f"In {model_dir} staat geen model om naar ONNX om te zetten. Voer eerst `steunwijs setup-model` uit.",
             f"No {WEIGHTS} in {model_dir} to export; run `steunwijs setup-model` first.",
         )
-    with exclusive_lock(model_dir.parent / f".{model_dir.name}.int8.lock"):
+    with exclusive_lock(model_dir.parent / f".{model_dir.name}.onnx.lock"):
         if is_current(model_dir):
             return False
-        log.info("exporting %s to an int8 ONNX encoder (once, about a minute)", model_dir)
+        log.info("exporting %s to ONNX encoders (once, about a minute)", model_dir)
         work = Path(tempfile.mkdtemp(prefix=".int8-", dir=model_dir))
         try:
             _export(model_dir, work)
@@ -109,7 +114,7 @@ def _export(model_dir: Path, work: Path) -> None:
     ids = torch.tensor([[0, 10, 11, 2], [0, 12, 2, 1]])
     mask = torch.tensor([[1, 1, 1, 1], [1, 1, 1, 0]])
     plain = work / "model.onnx"
-    fused = work / "model_fused.onnx"
+    fused = work / FP32_FILE
     axes = {0: "batch", 1: "tokens"}
     torch.onnx.export(
         HiddenStates(model),
@@ -134,6 +139,5 @@ def _export(model_dir: Path, work: Path) -> None:
         extra_options={"DefaultTensorType": 1},  # FLOAT, for the fused ops' outputs shape inference misses
     )
     plain.unlink()
-    fused.unlink()
     for name in ("tokenizer.json", "config.json"):
         shutil.copy2(model_dir / name, work / name)

@@ -1,5 +1,6 @@
-"""The int8 ONNX encoder: the fp32 model's vectors up to quantisation, the same token counts, no torch,
-its export stamped with the weights it came from, and never mixed with fp32 vectors in one index."""
+"""The ONNX encoders: the torch model's vectors (fp32 up to rounding, int8 up to quantisation), the
+same token counts, no torch, the export stamped with the weights it came from, and never mixed with
+another encoder's vectors in one index."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import pytest
 
 from ingest.pipeline import ingest_folder
 from kb.embeddings import Embedder
-from kb.encoder.onnx_export import STAMP_FILE, WEIGHTS, _stamp, int8_path, is_current
+from kb.encoder.onnx_export import FILES, ONNX_FOLDER, STAMP_FILE, WEIGHTS, _stamp, is_current
 from kb.generations import model_id
 from kb.knowledge_base import KnowledgeBase, ModelMismatch
 from steunwijs.settings import Settings, get_settings
@@ -31,28 +32,29 @@ TEXTS = [
 
 
 @pytest.fixture(scope="module")
-def encoders() -> tuple[Embedder, Embedder]:
+def encoders() -> tuple[Embedder, Embedder, Embedder]:
     settings = get_settings()
     make = lambda encoder: Embedder(  # noqa: E731
         settings.embedding_model_path, settings.query_prefix, settings.passage_prefix, 16, encoder
     )
-    return make("fp32"), make("int8")
+    return make("torch-fp32"), make("onnx-int8"), make("onnx-fp32")
 
 
-def test_int8_vectors_are_the_fp32_vectors_up_to_quantisation(encoders: tuple[Embedder, Embedder]) -> None:
-    fp32, int8 = encoders
+def test_onnx_vectors_are_the_torch_vectors(encoders: tuple[Embedder, Embedder, Embedder]) -> None:
+    fp32, int8, onnx = encoders
     for embed in ("embed_passages", "embed_queries"):
-        a, b = getattr(fp32, embed)(TEXTS), getattr(int8, embed)(TEXTS)
-        assert a.shape == b.shape == (len(TEXTS), fp32.dim)
+        a, b, c = getattr(fp32, embed)(TEXTS), getattr(int8, embed)(TEXTS), getattr(onnx, embed)(TEXTS)
+        assert a.shape == b.shape == c.shape == (len(TEXTS), fp32.dim)
         assert np.allclose(np.linalg.norm(b, axis=1), 1.0, atol=1e-5)
-        assert np.all(np.sum(a * b, axis=1) >= 0.99)
+        assert np.all(np.sum(a * b, axis=1) >= 0.99)  # int8: within quantisation error
+        assert np.allclose(a, c, atol=1e-4)  # fp32 ONNX: the same vectors up to float rounding
     # and still tells texts apart: each passage is nearest to its own fp32 vector
     similarity = int8.embed_passages(TEXTS) @ fp32.embed_passages(TEXTS).T
     assert list(similarity.argmax(axis=1)) == list(range(len(TEXTS)))
 
 
-def test_int8_counts_tokens_as_the_model_does(encoders: tuple[Embedder, Embedder]) -> None:
-    fp32, int8 = encoders
+def test_int8_counts_tokens_as_the_model_does(encoders: tuple[Embedder, Embedder, Embedder]) -> None:
+    fp32, int8, _ = encoders
     long_text = " ".join(TEXTS * 60)  # past 512 tokens: counted, not truncated
     for text in [*TEXTS, long_text, ""]:
         assert int8.count_tokens(text) == fp32.count_tokens(text)
@@ -65,7 +67,7 @@ def test_answering_with_int8_never_imports_torch() -> None:
         "import sys\n"
         "from kb.embeddings import get_embedder\n"
         "from steunwijs.settings import get_settings\n"
-        "get_embedder(get_settings(encoder='int8')).embed_query('Wat doet een leerondersteuner?')\n"
+        "get_embedder(get_settings(encoder='onnx-int8')).embed_query('Wat doet een leerondersteuner?')\n"
         "print('torch' in sys.modules)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
@@ -77,7 +79,8 @@ def test_the_export_stamp_follows_the_weights(tmp_path: Path) -> None:
     folder = tmp_path / "model"
     (folder / "onnx").mkdir(parents=True)
     (folder / WEIGHTS).write_bytes(b"weights one")
-    int8_path(folder).write_bytes(b"an export")
+    for name in FILES.values():
+        (folder / ONNX_FOLDER / name).write_bytes(b"an export")
     (folder / "onnx" / STAMP_FILE).write_text(json.dumps(_stamp(folder)), encoding="utf-8")
     assert is_current(folder)
 
@@ -90,8 +93,8 @@ def test_the_export_stamp_follows_the_weights(tmp_path: Path) -> None:
 def test_an_index_of_one_encoder_is_not_searched_with_the_other(tmp_path: Path, tmp_settings: Settings) -> None:
     corpus = write_corpus(tmp_path / "corpus")
     ingest_folder(corpus, tmp_settings)
-    int8_settings = tmp_settings.model_copy(update={"encoder": "int8"})
-    assert model_id(int8_settings) == f"{model_id(tmp_settings)}#int8"
+    int8_settings = tmp_settings.model_copy(update={"encoder": "onnx-int8"})
+    assert model_id(int8_settings) == f"{model_id(tmp_settings.model_copy(update={'encoder': 'torch-fp32'}))}#onnx-int8"
 
     with pytest.raises(ModelMismatch) as refused:
         KnowledgeBase(int8_settings).search("Wie is de ankerfiguur?")
