@@ -44,7 +44,7 @@ _BLANK_LINE = re.compile(r"\n[ \t\u00a0]*\n\s*")
 _INLINE_BULLET = re.compile(f"[{_BULLET_CHARS}]")
 _LIST_ITEM = re.compile(r"(?m)^[ \t\u00a0]*(?:[-–*]|\d{1,2}[.)])[ \t]+(?=\S)")
 _PUNCT_END = re.compile(rf"[{re.escape(_TERMINAL)}]+[{re.escape(_CLOSERS)}]*(?:[ \t]*\[\d+\])*(?:\s+|$)")
-_LINE = re.compile(r"[^\n]*\n")
+_LINE = re.compile(r"(?m)^[^\n]*\n")  # anchored: unanchored, a last line without "\n" is rescanned from every offset (quadratic)
 _LEADING_LIST_MARK = re.compile(rf"(?:[{_BULLET_CHARS}]|[-–*](?=\s)|\d{{1,2}}[.)](?=\s))\s*")
 _WORD = re.compile(r"\w+")
 
