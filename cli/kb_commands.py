@@ -130,6 +130,12 @@ def setup_model_command(
     if tuned is not None:
         folder, merged = tuned
         typer.echo(f"Adapter {settings.embedding_adapter!r} {'merged into' if merged else 'already in'} {folder}")
+    if settings.encoder != "torch-fp32":
+        from kb.encoder.onnx_export import ensure_onnx
+
+        model = Path(settings.embedding_model_path)
+        exported = ensure_onnx(model)
+        typer.echo(f"ONNX encoders {'exported to' if exported else 'already in'} {model / 'onnx'}")
     if verify:
         report = verify_model(result.path)
         for line in format_report(report):

@@ -29,6 +29,9 @@ class OnnxEncoder:
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads or os.cpu_count() or 1
         options.inter_op_num_threads = 1
+        # idle worker threads sleep instead of spinning: on two cores shared with the web server,
+        # Chroma and other requests, spinning threads burn the CPU the others need
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session = ort.InferenceSession(str(onnx_path(model_dir, encoder)), options, providers=["CPUExecutionProvider"])
         self.counter = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.counter.no_truncation()
