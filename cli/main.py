@@ -7,7 +7,15 @@ importing them registers them on the one typer app of `cli.app`, which also maps
 
 from __future__ import annotations
 
-from cli import access_commands, answer_commands, eval_commands, glossary_commands, kb_commands, roles_commands
+from cli import (
+    access_commands,
+    answer_commands,
+    eval_commands,
+    glossary_commands,
+    kb_commands,
+    roles_commands,
+    session_commands,
+)
 from cli.app import app
 
 __all__ = [
@@ -18,6 +26,7 @@ __all__ = [
     "glossary_commands",
     "kb_commands",
     "roles_commands",
+    "session_commands",
 ]
 
 if __name__ == "__main__":
