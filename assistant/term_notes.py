@@ -46,6 +46,14 @@ def wording() -> GlossaryWording:
     return load_toml("prompts", "glossary.toml", GlossaryWording)
 
 
+def meaning_shown(entry: Entry) -> str:
+    """What a term stands for, as a list shows it: the documents' own expansion, else the lexicon's
+    gloss labelled as Steunwijs's, else '' (`steunwijs begrippen`, the app's Begrippen tab)."""
+    if entry.expansion:
+        return entry.expansion
+    return f"{entry.meaning} ({wording().lexicon_label})" if entry.meaning else ""
+
+
 def note(entry: Entry) -> str | None:
     """The line for one entry, or None when neither the documents nor the lexicon say what it means."""
     words = wording()

@@ -13,10 +13,10 @@ from steunwijs.dutch.patterns import collapse_ws
 
 def entry_text(entry: Entry) -> list[str]:
     """One entry as terminal lines: the term and its meaning, then its sentence and where it stands."""
-    from assistant.term_notes import wording
+    from assistant.term_notes import meaning_shown, wording
 
     words = wording()
-    meaning = entry.expansion or (f"{entry.meaning} ({words.lexicon_label})" if entry.meaning else "")
+    meaning = meaning_shown(entry)
     label = words.defined_label if entry.defined else words.used_label
     return [
         f"{entry.term}" + (f" — {meaning}" if meaning else ""),

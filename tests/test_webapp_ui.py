@@ -14,13 +14,14 @@ from webapp.ui import build_app
 CONTROLS = {"textbox", "dropdown", "radio", "file", "chatbot", "dataframe", "gallery"}
 
 
-def test_the_app_has_its_five_tabs_and_labels_on_every_control(tmp_settings: Settings) -> None:
+def test_the_app_has_its_tabs_and_labels_on_every_control(tmp_settings: Settings) -> None:
     demo = build_app(Handlers(tmp_settings, Startup(tmp_settings)))
     config = demo.get_config_file()
     components = config["components"]
     tabs = [c["props"]["label"] for c in components if c["type"] == "tabitem"]
     roles = [texts.TAB_ROLES, texts.ROLES_MAP_TAB, texts.ROLES_CHANGES_TAB]  # 'Wie doet wat?' and its two views
-    assert tabs == [texts.TAB_ASK, texts.TAB_DOCUMENTS, *roles, texts.TAB_EVAL, texts.TAB_ABOUT]
+    trainers = [texts.TAB_GLOSSARY, texts.TAB_SESSION]
+    assert tabs == [texts.TAB_ASK, texts.TAB_DOCUMENTS, *roles, *trainers, texts.TAB_EVAL, texts.TAB_ABOUT]
     unlabelled = [
         (c["type"], c["props"].get("elem_id"))
         for c in components

@@ -155,6 +155,37 @@ CHANGES_DOCUMENTS = "Documenten: {documents}"
 CHANGES_NAMED = "Genoemd als: {names}"
 CHANGES_UNKNOWN_ERA = "Periode onbekend"
 
+# --- the glossary ("Begrippen") and the session pack ("Sessie voorbereiden") ---------------------
+TAB_GLOSSARY = "Begrippen"
+GLOSSARY_INTRO = (
+    "Begrippen en afkortingen uit de documenten (IAC, GC-verslag, zorgcontinuüm, ...), elk met de zin die ze"
+    " uitlegt of gebruikt. Zoek op een begrip of een deel ervan; klik op een nummer om de passage te lezen."
+)
+GLOSSARY_SEARCH_LABEL = "Zoek een begrip"
+GLOSSARY_SEARCH_PLACEHOLDER = "bv. IAC, verslag of zorgcontinuüm (leeg laten voor alle begrippen)"
+GLOSSARY_COUNT = "{n} begrippen."
+GLOSSARY_COUNT_FOR = "{n} begrippen voor \"{text}\"."
+GLOSSARY_OPEN = "Bron van {term} openen"
+GLOSSARY_NOT_FOUND = "Geen begrip gevonden voor \"{text}\". Probeer een deel van het woord, of laat het veld leeg."
+GLOSSARY_NONE = "De begrippenlijst is leeg: er zijn nog geen documenten ingelezen."
+GLOSSARY_PANEL_EMPTY = "Klik op het nummer van een begrip, zoals [1], om hier de passage te lezen."
+GLOSSARY_SOURCE_GONE = "Dit begrip staat niet (meer) in de lijst. Zoek opnieuw."
+TAB_SESSION = "Sessie voorbereiden"
+SESSION_INTRO = (
+    "Voor trainers: geef een thema en Steunwijs maakt een sessieblad uit de documenten: kernuitspraken met"
+    " bronnen, vragen voor de groep, een korte meerkeuzequiz met antwoordsleutel en een tijdlijn van de"
+    " regelgeving. Download het als Markdown (om te bewerken) of als afdrukbare webpagina (afdrukken of als PDF"
+    " bewaren)."
+)
+SESSION_THEME_LABEL = "Thema"
+SESSION_THEME_PLACEHOLDER = "bv. samenwerking leerkracht en leerondersteuner, of regie bij leersteun"
+SESSION_BUILD = "Sessieblad maken"
+SESSION_FILES = "Sessieblad (Markdown en afdrukbare webpagina)"
+SESSION_DONE = (
+    "Klaar: sessieblad over \"{theme}\" met {statements} uitspraken, {questions} vragen en {quiz} quizvragen."
+    " Klik op een bestand om het te downloaden."
+)
+
 # --- evaluation ---------------------------------------------------------------------------------
 EVAL_INTRO = (
     "Hoe goed vindt, citeert en antwoordt Steunwijs? Hier staat het laatste evaluatierapport. De knop"

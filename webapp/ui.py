@@ -1,9 +1,9 @@
-"""The page of the web app: header, status banner and five tabs, and `serve` to start it.
+"""The page of the web app: header, status banner and its tabs, and `serve` to start it.
 
 Nothing here decides anything: each tab's layout (webapp.layout) wires its components to its
 handler (webapp.handlers). This module puts the tabs together and keeps the page in step with the
 knowledge base: the banner shows the start-up's progress, and the documents table, its dropdowns,
-the roles map's filters and matrix and the Over page are filled once the knowledge base is ready and
+the roles map's filters and matrix, the glossary and the Over page are filled once the knowledge base is ready and
 again after an upload or a removal.
 """
 
@@ -25,7 +25,9 @@ from webapp.layout.ask import build_ask_tab
 from webapp.layout.documents import build_documents_tab
 from webapp.layout.editors import build_editor_panel, wire_editor_panel
 from webapp.layout.evaluation import build_eval_tab
+from webapp.layout.glossary import build_glossary_tab
 from webapp.layout.roles import build_roles_tab
+from webapp.layout.session import build_session_tab
 from webapp.startup import Startup
 
 log = logging.getLogger(__name__)
@@ -58,15 +60,20 @@ def build_app(handlers: Handlers) -> gr.Blocks:
                 documents = build_documents_tab(handlers.documents, access, writes_on)
             with gr.Tab(texts.TAB_ROLES, id="rollen"):
                 roles = build_roles_tab(handlers.roles, access.downloads)
+            with gr.Tab(texts.TAB_GLOSSARY, id="begrippen"):
+                glossary = build_glossary_tab(handlers.glossary)
+            with gr.Tab(texts.TAB_SESSION, id="sessie"):
+                build_session_tab(handlers.session, access.downloads)
             with gr.Tab(texts.TAB_EVAL, id="evaluatie"):
                 evaluation = build_eval_tab(handlers.evaluation, handlers.feedback, access, writes_on)
             with gr.Tab(texts.TAB_ABOUT, id="over"):
                 about = gr.Markdown(handlers.about.markdown, elem_id="sw-about")
 
-        refresh_outputs = [*documents.outputs, *roles.outputs, about]
+        refresh_outputs = [*documents.outputs, *roles.outputs, *glossary.outputs, about]
 
         def refresh() -> tuple[Any, ...]:
-            return *documents.show(handlers.documents.listing()), *roles.show(), handlers.about.markdown()
+            listed = documents.show(handlers.documents.listing())
+            return *listed, *roles.show(), *glossary.show(), handlers.about.markdown()
 
         def follow_startup() -> tuple[Any, ...]:
             """Until the knowledge base is ready: update the banner; then fill the pages once and stop."""

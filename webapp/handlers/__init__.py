@@ -21,7 +21,9 @@ from webapp.handlers.chat import ChatHandler
 from webapp.handlers.documents import DocumentsHandler
 from webapp.handlers.evaluation import EvalHandler
 from webapp.handlers.feedback import FeedbackHandler
+from webapp.handlers.glossary import GlossaryHandler
 from webapp.handlers.roles import RolesHandler
+from webapp.handlers.session import SessionHandler
 from webapp.startup import Startup
 
 
@@ -39,5 +41,7 @@ class Handlers:
         self.feedback = FeedbackHandler(settings)
         self.documents = DocumentsHandler(settings, startup)
         self.roles = RolesHandler(settings, startup)
+        self.glossary = GlossaryHandler(settings, startup)
+        self.session = SessionHandler(settings, startup)
         self.evaluation = EvalHandler(settings, startup)
         self.about = AboutHandler(startup)

@@ -43,9 +43,10 @@ def _type_choices() -> list[tuple[str, str]]:
     return [(texts.ROLES_ALL_TYPES, ALL_TYPES), *((names[kind].name, kind) for kind in KINDS)]
 
 
-def _panel(elem_id: str) -> gr.HTML:
+def source_panel(elem_id: str, empty: str = texts.ROLES_PANEL_EMPTY) -> gr.HTML:
+    """A source panel as the chat's (filled by render_source), scrolling to its highlighted quote."""
     return gr.HTML(
-        render_message(texts.ROLES_PANEL_EMPTY),
+        render_message(empty),
         label=texts.SOURCE_PANEL_LABEL,
         show_label=True,
         container=True,
@@ -56,7 +57,8 @@ def _panel(elem_id: str) -> gr.HTML:
     )
 
 
-def _list(elem_id: str, message: str) -> gr.HTML:
+def statement_list(elem_id: str, message: str) -> gr.HTML:
+    """A numbered list whose number buttons send "open_statement" (static/statement_list.js)."""
     return gr.HTML(
         render_message(message),
         js_on_load=static_file("statement_list.js").read_text(encoding="utf-8"),
@@ -112,7 +114,7 @@ def build_roles_tab(roles: RolesHandler, downloads: Downloads) -> RolesTab:
                             label=texts.ROLES_TYPE_LABEL,
                             elem_id="sw-roles-type",
                         )
-                    listing = _list("sw-roles-list", texts.ROLES_CHOOSE)
+                    listing = statement_list("sw-roles-list", texts.ROLES_CHOOSE)
                     with gr.Row():
                         export_markdown = gr.Button(
                             texts.ROLES_EXPORT_MARKDOWN, size="sm", elem_id="sw-roles-export-md"
@@ -131,7 +133,7 @@ def build_roles_tab(roles: RolesHandler, downloads: Downloads) -> RolesTab:
                         interactive=False,
                         elem_id="sw-roles-statement",
                     )
-                    panel = _panel("sw-roles-panel")
+                    panel = source_panel("sw-roles-panel")
         with gr.Tab(texts.ROLES_CHANGES_TAB, id="rollen-veranderd"):
             gr.Markdown(texts.CHANGES_INTRO)
             with gr.Row():
@@ -141,8 +143,8 @@ def build_roles_tab(roles: RolesHandler, downloads: Downloads) -> RolesTab:
                 changes_kind = gr.Dropdown(
                     choices=_type_choices(), value=ALL_TYPES, label=texts.ROLES_TYPE_LABEL, elem_id="sw-changes-type"
                 )
-            changes = _list("sw-changes", texts.CHANGES_CHOOSE)
-            changes_panel = _panel("sw-changes-panel")
+            changes = statement_list("sw-changes", texts.CHANGES_CHOOSE)
+            changes_panel = source_panel("sw-changes-panel")
 
     listed = [selection, listing, statement, panel, message]
 
