@@ -140,6 +140,14 @@ class KnowledgeBase:
         except NotFoundError:
             return action(self._current(force=True))
 
+    def warm_up(self) -> None:
+        """Load what the first question would otherwise wait for: the generation, the embedding model
+        (one question embedded) and the glossary. The app calls it before it says it is ready."""
+        if self._current() is None:
+            return
+        self.embedder.embed_query("Wat doet een leerondersteuner?")
+        self.glossary()
+
     def sentence_vectors(self) -> SentenceVectors | None:
         """The current generation's point-sentence vectors, made at ingest (None: nothing ingested)."""
         generation = self._current()

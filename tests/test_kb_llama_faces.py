@@ -57,3 +57,15 @@ def test_an_int8_answer_imports_neither_llama_index_nor_torch(tmp_path: Path, tm
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "[]"
+
+
+def test_warm_up_loads_what_a_first_question_would_wait_for(tmp_path: Path, tmp_settings: Settings) -> None:
+    empty = KnowledgeBase(tmp_settings)
+    empty.warm_up()  # nothing ingested: nothing to load, no model
+    assert empty._embedder is None
+
+    ingest_folder(write_corpus(tmp_path / "corpus"), tmp_settings)
+    kb = KnowledgeBase(tmp_settings)
+    kb.warm_up()
+    assert kb._embedder is not None and kb._glossary is not None
+    assert kb._glossary[0] == kb._current().pointer.generation

@@ -124,6 +124,7 @@ class Startup:
             repaired = [texts.REPAIRED.format(what=repair.nl) for repair in report.repaired]
             ingested = True
         documents = kb.documents()
+        kb.warm_up()  # "ready" means the first question does not wait for the model
         template = texts.STATUS_READY_INGESTED if ingested else texts.STATUS_READY
         message = template.format(documents=len(documents), passages=sum(d.passages for d in documents))
         message = " ".join([message, *repaired])  # what the ingest found damaged and mended
