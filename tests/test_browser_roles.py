@@ -34,13 +34,18 @@ ACTION_MS = 60_000
 @pytest.fixture(scope="module")
 def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`python app.py` over two documents it ingests itself; yields its URL."""
+    yield from serve_corpus(tmp_path_factory, SMALL_CORPUS)
+
+
+def serve_corpus(tmp_path_factory: pytest.TempPathFactory, names: tuple[str, ...]) -> Iterator[str]:
+    """`python app.py` over the documents `names` of the default corpus: yields its URL, then stops it."""
     if not CHROMIUM.exists():
         pytest.fail("chromium is not installed: apt-get install -y chromium")
     root = tmp_path_factory.mktemp("browser-roles")
     port = _free_port()
     env = {
         **os.environ,
-        "STEUNWIJS_CORPUS_DIR": str(subset_corpus(root / "corpus", SMALL_CORPUS)),
+        "STEUNWIJS_CORPUS_DIR": str(subset_corpus(root / "corpus", names)),
         "STEUNWIJS_DATA_DIR": str(root / "data"),
         "GRADIO_SERVER_PORT": str(port),
     }
