@@ -7,7 +7,8 @@ decision (its strongest evidence is the best sentence's cosine), so it belongs t
    table debris, contact details and sentences addressed to an AI assistant (`steunwijs.dutch.points`);
 2. score each sentence against the question: e5 cosine of query and sentence, plus the share of
    the question's content words it contains (Dutch stems, synonyms), plus a little of its
-   passage's retrieval score, minus a little when it leans on the sentence before ("Dit ...");
+   passage's retrieval score, minus a little when it leans on the sentence before ("Dit ..."),
+   plus what the point rules add for the kind of sentence the question wants (assistant/point_rules.py);
 3. pick with maximal marginal relevance (`select`), so the points say different things, skipping
    near-duplicates (overlapping chunks repeat sentences) and sentences far below the best.
 
@@ -27,6 +28,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from assistant import point_rules
 from kb.embeddings import Embedder
 from kb.knowledge_base import KnowledgeBase
 from kb.lru import LRU
@@ -122,6 +124,7 @@ class SentenceRanker:
         if not hits:
             return []
         terms: QueryTerms = query_terms(question)
+        wants = point_rules.intent(question)
         q = self.embedder.embed_query(question)
         best_fused = hits[0].score or 1.0
         candidates: list[Candidate] = []
@@ -136,6 +139,7 @@ class SentenceRanker:
                 score = float(cosine) + WEIGHT_LEXICAL * lexical + prior
                 if _LEANS_BACK.match(sentence.text):
                     score -= CONTEXT_PENALTY
+                score += point_rules.bonus(wants, sentence.text, hit.passage.section)
                 candidates.append(
                     Candidate(index, hit.passage.source, sentence, vector, stems, float(cosine), lexical, score)
                 )
