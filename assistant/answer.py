@@ -40,6 +40,7 @@ from assistant.citations import (
 )
 from assistant.eras import era_note
 from assistant.extractive import ExtractiveAnswerer
+from assistant.map_hits import map_hits
 from assistant.personas import check_persona
 from assistant.ranking import Candidate, SentenceRanker, sentence_ranker
 from assistant.templates import phrase
@@ -162,6 +163,8 @@ def retrieve(
     query = conversation.rewrite(question, history, llm=rewriter)
     clock.lap("rewrite")
     hits = kb.scoped_search(query)
+    if kb.settings.roles_in_answers:
+        hits = map_hits(query, hits, kb)
     clock.lap("retrieve")
     ranked = ranker.rank(query, hits)
     evidence = abstain.gather(query, hits, ranked, abstain.corpus_vocabulary(kb))

@@ -332,6 +332,13 @@ class KnowledgeBase:
         generation = self._current()
         return Glossary([]) if generation is None else self._glossary_of(generation)[0]
 
+    def passage(self, passage_id: str) -> Passage:
+        """One passage of the current generation by id (a statement's, a citation's)."""
+        generation = self._current()
+        if generation is None:
+            raise UnknownFilter("De kennisbank is leeg.", "The knowledge base is empty.")
+        return generation.passage(passage_id)
+
     def cite(self, statement: Statement, n: int = 1) -> Citation:
         """A statement as citation [n]: its quote in the passage that holds it (for `where()` and the source panel)."""
         generation = self._current()

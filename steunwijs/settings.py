@@ -110,6 +110,13 @@ class Settings(BaseSettings):
         40, ge=1, description="Candidates taken from each of the dense and BM25 retrievers before fusion."
     )
     rrf_k: int = Field(60, ge=1, description="Constant k of reciprocal rank fusion: 1/(k + rank).")
+    roles_in_answers: bool = Field(
+        False,
+        description=(
+            "A question about an actor's role, expectations or recommendations also draws the passages of the"
+            " roles map's best statements of that actor and type (assistant/map_hits.py)."
+        ),
+    )
     query_expansion: bool = Field(
         True, description="Expand questions with the documents' words for the user's words (steunwijs/tables/synonyms.toml)."
     )
