@@ -21,6 +21,7 @@ import json
 import logging
 import shutil
 import tempfile
+import warnings
 from pathlib import Path
 
 from steunwijs.errors import ConfigurationError
@@ -93,6 +94,14 @@ def ensure_onnx(model_dir: Path) -> bool:
 
 
 def _export(model_dir: Path, work: Path) -> None:
+    # the tracer's notes on BERT's internals (attention-mask arithmetic, index ops) are about code
+    # paths this fixed-shape-free export does not depend on; nothing a user can act on
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        _export_quietly(model_dir, work)
+
+
+def _export_quietly(model_dir: Path, work: Path) -> None:
     import torch  # setup-time only
     from onnxruntime.quantization import QuantType, quantize_dynamic
     from onnxruntime.transformers.optimizer import optimize_model
