@@ -4,10 +4,11 @@ A user who reads "IAC" or "zorgcontinuüm" in an answer may not know it. The glo
 (kb/glossary.py) knows the sentence of a document that spells it out or defines it, so the answer
 closes with that sentence, quoted verbatim, and where it stands (`Citation.where()`).
 
-The lines are added after the citation check (assistant/answer.py) and carry their place as text,
-not as a marker [n]: a marker would have to point at a retrieved passage (the check's rule 2), and
-the defining sentence usually stands elsewhere; adding it to the answer's citations would also
-count it in the eval's citation metrics, which measure the support of the answer itself. The
+The lines go in `Answer.term_notes`, beside the answer's text, not in it: every statement of the
+text carries a marker [n] that points at a retrieved passage (the citation check), and the defining
+sentence usually stands elsewhere; so a line carries its place as text, and the page and the
+terminal show the lines under the answer. Kept out of the text and the citations, they also stay
+out of the eval's metrics, which measure the answer itself. The
 quote is the glossary entry's own sentence of its passage, so it holds verbatim by construction
 (tests/test_glossary.py checks it on the corpus).
 """
@@ -81,11 +82,13 @@ def term_notes(text: str, glossary: Glossary, already_quoted: set[str] | None = 
 
 
 def with_term_notes(answer: Answer, glossary: Glossary) -> Answer:
-    """The answer with its term lines below it (an abstention or an answer without terms: unchanged)."""
+    """The answer with its term lines (an abstention or an answer without terms: unchanged)."""
     if answer.abstained:
         return answer
     lines = term_notes(answer.text, glossary, {c.quote for c in answer.citations})
-    if not lines:
-        return answer
-    text = "\n".join([answer.text, "", wording().notes_heading, *lines])
-    return answer.model_copy(update={"text": text})
+    return answer.model_copy(update={"term_notes": lines}) if lines else answer
+
+
+def notes_block(answer: Answer) -> list[str]:
+    """The term lines as shown under an answer: a heading, then one line per term (none: nothing)."""
+    return [wording().notes_heading, *answer.term_notes] if answer.term_notes else []

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from assistant.answer import answer
+from assistant.term_notes import notes_block
 from evals.results import ResultRow
 from kb.knowledge_base import KnowledgeBase
 from steunwijs.dutch.patterns import collapse_ws
@@ -28,6 +29,8 @@ CHAT_BYE = "Tot ziens."
 def format_answer(result: Answer) -> str:
     """The answer text, its notices and its sources (title, section, page, lines, quote) as plain text."""
     lines = [result.text, ""]
+    if result.term_notes:
+        lines += [*notes_block(result), ""]
     lines += [f"! {notice}" for notice in result.notices]
     if result.notices:
         lines.append("")
@@ -46,6 +49,7 @@ def answer_json(result: Answer) -> dict[str, Any]:
         "persona": result.persona,
         "abstain_reason": result.abstain_reason,
         "notices": result.notices,
+        "term_notes": result.term_notes,
         "answerer": result.answerer,
         "timings": result.timings,
     }

@@ -241,8 +241,7 @@ def build_generation(
         passages = [record.to_passage() for record in records]
         build_bm25(passages).save(layout.bm25_folder(number))
         write_manifest(layout, number, manifest)
-        if sentences is not None:
-            sentences.save(layout.sentences_path(number))
+        (sentences or SentenceVectors.empty(model, dim)).save(layout.sentences_path(number))
         write_roles(layout, number, build_roles(passages, read_roles(layout, base.generation) if base else None))
         if read_pointer(store, layout) != base:
             raise ConcurrentPublish()

@@ -133,4 +133,11 @@ class Answer(BaseModel):
     retrieved: list[Hit] = Field(default_factory=list)
     answerer: str = "default"
     notices: list[str] = Field(default_factory=list, description="Things the user should know (cut question, LLM fallback)")
+    term_notes: list[str] = Field(
+        default_factory=list,
+        description=(
+            "What the terms the answer uses mean: a document's defining sentence and where it stands, one line each."
+            " Kept out of `text`, whose every statement is cited (assistant/term_notes.py)."
+        ),
+    )
     timings: dict[str, float] = Field(default_factory=dict, description="Milliseconds per step")

@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant.answer import answer
-from assistant.term_notes import term_notes, with_term_notes, wording
+from assistant.term_notes import notes_block, term_notes, with_term_notes, wording
 from cli.main import app
 from kb.glossary import UnknownTerm, build_glossary
 from kb.knowledge_base import KnowledgeBase
@@ -134,9 +134,9 @@ def _answer(text: str, quotes: list[str] | None = None) -> Answer:
 def test_an_answer_using_a_term_gets_one_line_per_term_with_its_place() -> None:
     glossary = build_glossary(corpus())
     result = with_term_notes(_answer("Een leerling met een IAC en een ankerfiguur op school [1]."), glossary)
-    lines = result.text.splitlines()
-    start = lines.index(wording().notes_heading)
-    notes = lines[start + 1 :]
+    notes = result.term_notes
+    assert result.text == "Een leerling met een IAC en een ankerfiguur op school [1]."  # the cited text stays as it was
+    assert notes_block(result) == [wording().notes_heading, *notes]
     assert len(notes) == 2
     assert notes[0].startswith("- *IAC* (individueel aangepast curriculum): “Leerlingen met een individueel")
     assert notes[0].endswith("(Kort decreet.txt, 2 Begrippen, p. ca. 5)")

@@ -18,6 +18,7 @@ from kb.embeddings import Embedder
 from kb.generations import Layout
 from kb.knowledge_base import KnowledgeBase
 from kb.store import Store
+from steunwijs.dutch.points import point_sentences
 from steunwijs.errors import StoreUnavailable
 from steunwijs.settings import get_settings
 from tests.pipeline_corpus import DOCS, write_corpus
@@ -102,6 +103,12 @@ def test_ingest_and_retrieval_through_a_chroma_server(
         return original(self, texts)
 
     monkeypatch.setattr(Embedder, "embed_passages", spy)
+    first_visit = ingest_folder(corpus, second)
+    assert not first_visit.changed_anything and first_visit.embedded == 0  # no passage is embedded again
+    # the sentence vectors live in the generation folder, which this client lacks: it makes them once
+    points = {s.clean for d in ("leersteun.txt", "netwerk.txt", "pwb.txt") for p in other_kb.passages(d) for s in point_sentences(p.text)}
+    assert set(embedded) == points and any("zinvectoren" in r.nl for r in first_visit.repaired)
+    embedded.clear()
     assert not ingest_folder(corpus, second).changed_anything
     assert embedded == []
 

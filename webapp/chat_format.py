@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from assistant.term_notes import notes_block
 from steunwijs.types import Answer, Citation
 from webapp import texts
 
@@ -86,6 +87,8 @@ def message_markdown(answer: Answer, index: int) -> str:
         reason = f"\n> *{texts.ABSTAIN_REASON}: {answer.abstain_reason}*" if answer.abstain_reason else ""
         parts.append(f"> **{texts.ABSTAIN_HEADING}**{reason}")
     parts.append(link_markers(answer, index).strip())
+    if answer.term_notes:
+        parts.append("\n".join(notes_block(answer)))
     if answer.citations and not answer.abstained:
         parts.append(f"**{texts.SOURCES_HEADING}:**\n{sources_list(answer, index)}")
     parts.extend(f"*{notice}*" for notice in answer.notices)
