@@ -81,9 +81,13 @@ def test_the_export_stamp_follows_the_weights(tmp_path: Path) -> None:
     (folder / WEIGHTS).write_bytes(b"weights one")
     for name in FILES.values():
         (folder / ONNX_FOLDER / name).write_bytes(b"an export")
+        (folder / ONNX_FOLDER / f"{name}.data").write_bytes(b"its weights")
     (folder / "onnx" / STAMP_FILE).write_text(json.dumps(_stamp(folder)), encoding="utf-8")
     assert is_current(folder)
 
+    (folder / ONNX_FOLDER / f"{FILES['onnx-fp32']}.data").unlink()  # half an export
+    assert not is_current(folder)
+    (folder / ONNX_FOLDER / f"{FILES['onnx-fp32']}.data").write_bytes(b"its weights")
     (folder / WEIGHTS).write_bytes(b"weights two")  # re-converted or re-tuned: the export is stale
     assert not is_current(folder)
     (folder / "onnx" / STAMP_FILE).write_text("{kapot", encoding="utf-8")

@@ -5,7 +5,8 @@ downgrade transformers (5.x -> 4.57). The steps are each one library call:
 1. `torch.onnx.export` of the transformer (input ids and attention mask -> last hidden state);
 2. `onnxruntime.transformers.optimizer.optimize_model`: fuses attention, GELU and layer norm;
 3. `onnxruntime.quantization.quantize_dynamic`: int8 weights (uint8, per channel, reduced range:
-   the AVX2 u8 kernels of this 2-core machine; the variant chosen in benchmarks/embedding_speed.py).
+   the AVX2 u8 kernels of this 2-core machine; the variant chosen in benchmarks/embedding_speed.py);
+4. both models' weights saved beside them (`_weights_beside`), so sessions map them.
 The pooling (mean over tokens) and L2 normalisation stay in numpy (kb/encoder/onnx_encoder.py).
 
 The results are `<model folder>/onnx/model_fp32.onnx` (step 2: the model's own weights, the same
@@ -34,7 +35,7 @@ INT8_FILE = "model_int8.onnx"
 FP32_FILE = "model_fp32.onnx"
 FILES = {"onnx-fp32": FP32_FILE, "onnx-int8": INT8_FILE}  # by encoder setting
 STAMP_FILE = "steunwijs_onnx.json"
-EXPORT_VERSION = "2"
+EXPORT_VERSION = "3"
 OPSET = 17
 WEIGHTS = "model.safetensors"
 
@@ -55,7 +56,8 @@ def _stamp(model_dir: Path) -> dict[str, str]:
 def is_current(model_dir: Path) -> bool:
     """Whether the folder holds both ONNX exports of its present weights."""
     stamp_path = model_dir / ONNX_FOLDER / STAMP_FILE
-    if not all((model_dir / ONNX_FOLDER / name).is_file() for name in FILES.values()) or not stamp_path.is_file():
+    files = [name for model in FILES.values() for name in (model, f"{model}.data")]
+    if not all((model_dir / ONNX_FOLDER / name).is_file() for name in files) or not stamp_path.is_file():
         return False
     try:
         return json.loads(stamp_path.read_text(encoding="utf-8")) == _stamp(model_dir)
@@ -85,12 +87,25 @@ def ensure_onnx(model_dir: Path) -> bool:
             target = model_dir / ONNX_FOLDER
             if target.exists():
                 shutil.rmtree(target)
-            work.chmod(0o755)  # mkdtemp made it private; the model folder is readable by all
+            work.chmod(0o755)  # mkdtemp (and onnx, for the weights) made them private; models are readable by all
+            for made in work.iterdir():
+                made.chmod(0o644)
             work.rename(target)
         finally:
             if work.exists():
                 shutil.rmtree(work)
     return True
+
+
+def _weights_beside(path: Path) -> None:
+    """Move a model's weights into a file beside it (`<name>.data`). ONNX Runtime then maps them
+    instead of copying them out of the model message: a session of the fp32 model takes about
+    100 MiB instead of 500 (most of the weights are the 250k-token embedding table, of which a
+    question touches a few rows)."""
+    import onnx
+
+    model = onnx.load(str(path))
+    onnx.save_model(model, str(path), save_as_external_data=True, all_tensors_to_one_file=True, location=f"{path.name}.data")
 
 
 def _export(model_dir: Path, work: Path) -> None:
@@ -148,5 +163,7 @@ def _export_quietly(model_dir: Path, work: Path) -> None:
         extra_options={"DefaultTensorType": 1},  # FLOAT, for the fused ops' outputs shape inference misses
     )
     plain.unlink()
+    for name in FILES.values():
+        _weights_beside(work / name)
     for name in ("tokenizer.json", "config.json"):
         shutil.copy2(model_dir / name, work / name)
