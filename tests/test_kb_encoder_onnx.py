@@ -48,6 +48,8 @@ def test_onnx_vectors_are_the_torch_vectors(encoders: tuple[Embedder, Embedder, 
         assert np.allclose(np.linalg.norm(b, axis=1), 1.0, atol=1e-5)
         assert np.all(np.sum(a * b, axis=1) >= 0.99)  # int8: within quantisation error
         assert np.allclose(a, c, atol=1e-4)  # fp32 ONNX: the same vectors up to float rounding
+    long_text = " ".join(TEXTS * 60)  # past 512 tokens: cut as the model's own tokenizer cuts it
+    assert np.allclose(fp32.embed_passages([long_text, TEXTS[0]]), onnx.embed_passages([long_text, TEXTS[0]]), atol=1e-4)
     # and still tells texts apart: each passage is nearest to its own fp32 vector
     similarity = int8.embed_passages(TEXTS) @ fp32.embed_passages(TEXTS).T
     assert list(similarity.argmax(axis=1)) == list(range(len(TEXTS)))

@@ -33,22 +33,35 @@ class OnnxEncoder:
         # Chroma and other requests, spinning threads burn the CPU the others need
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session = ort.InferenceSession(str(onnx_path(model_dir, encoder)), options, providers=["CPUExecutionProvider"])
-        self.counter = Tokenizer.from_file(str(folder / "tokenizer.json"))
-        self.counter.no_truncation()
-        self.counter.no_padding()
+        # one tokenizer, without truncation or padding (a loaded tokenizer of this 250k-piece model
+        # takes about 290 MiB, so not a second one for counting): `encode` cuts and pads itself
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-        self.tokenizer.enable_truncation(MAX_TOKENS)
+        self.tokenizer.no_truncation()
+        self.tokenizer.no_padding()
         pad = self.tokenizer.token_to_id("<pad>")
-        self.tokenizer.enable_padding(pad_id=1 if pad is None else pad, pad_token="<pad>")
+        self.pad_id = 1 if pad is None else pad
         self.dim = int(self.session.get_outputs()[0].shape[-1] or 0) or self._probe_dim()
         self.max_seq_length = MAX_TOKENS
 
     def _probe_dim(self) -> int:
         return int(self.encode(["dimensie"], batch_size=1).shape[1])
 
+    def _batch(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Token ids and attention mask, each text cut to MAX_TOKENS as the model's tokenizer would
+        (its content shortened, its closing special token kept), padded to the longest."""
+        rows = [e.ids for e in self.tokenizer.encode_batch(texts, add_special_tokens=True)]
+        rows = [r if len(r) <= MAX_TOKENS else [*r[: MAX_TOKENS - 1], r[-1]] for r in rows]
+        width = max(len(r) for r in rows)
+        ids = np.full((len(rows), width), self.pad_id, dtype=np.int64)
+        mask = np.zeros((len(rows), width), dtype=np.int64)
+        for i, row in enumerate(rows):
+            ids[i, : len(row)] = row
+            mask[i, : len(row)] = 1
+        return ids, mask
+
     def count_tokens(self, text: str) -> int:
         """Tokens of `text`, special tokens included, without truncation (the chunker measures long texts)."""
-        return len(self.counter.encode(text, add_special_tokens=True).ids)
+        return len(self.tokenizer.encode(text, add_special_tokens=True).ids)
 
     def encode(self, texts: list[str], batch_size: int) -> np.ndarray:
         """(len(texts), dim) float32, L2-normalised, in the order of `texts`."""
@@ -56,9 +69,7 @@ class OnnxEncoder:
         out = np.zeros((len(texts), 0), np.float32)
         for start in range(0, len(order), batch_size):
             chosen = order[start : start + batch_size]
-            encodings = self.tokenizer.encode_batch([texts[i] for i in chosen])
-            ids = np.array([e.ids for e in encodings], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+            ids, mask = self._batch([texts[i] for i in chosen])
             hidden = self.session.run(["last_hidden_state"], {"input_ids": ids, "attention_mask": mask})[0]
             weights = mask[..., None].astype(np.float32)
             pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
