@@ -49,18 +49,36 @@ def onnx_path(model_dir: Path, encoder: str) -> Path:
     return model_dir / ONNX_FOLDER / FILES[encoder]
 
 
+def _file_id(path: Path) -> str:
+    """Size and modification time: the cheap test of whether the weights changed (hashing 470 MB
+    costs a second at every start, and the model folder is only ever replaced as a whole)."""
+    stat = path.stat()
+    return f"{stat.st_size}:{stat.st_mtime_ns}"
+
+
 def _stamp(model_dir: Path) -> dict[str, str]:
-    return {"version": EXPORT_VERSION, "weights_sha256": sha256_file(model_dir / WEIGHTS), "opset": str(OPSET)}
+    return {
+        "version": EXPORT_VERSION,
+        "weights_sha256": sha256_file(model_dir / WEIGHTS),
+        "weights_file": _file_id(model_dir / WEIGHTS),
+        "opset": str(OPSET),
+    }
 
 
 def is_current(model_dir: Path) -> bool:
-    """Whether the folder holds both ONNX exports of its present weights."""
+    """Whether the folder holds both ONNX exports of its present weights (by size and time when
+    those are unchanged since the export, else by the weights' sha256)."""
     stamp_path = model_dir / ONNX_FOLDER / STAMP_FILE
     files = [name for model in FILES.values() for name in (model, f"{model}.data")]
     if not all((model_dir / ONNX_FOLDER / name).is_file() for name in files) or not stamp_path.is_file():
         return False
     try:
-        return json.loads(stamp_path.read_text(encoding="utf-8")) == _stamp(model_dir)
+        stamp = json.loads(stamp_path.read_text(encoding="utf-8"))
+        if not isinstance(stamp, dict) or stamp.get("version") != EXPORT_VERSION or stamp.get("opset") != str(OPSET):
+            return False
+        if stamp.get("weights_file") == _file_id(model_dir / WEIGHTS):
+            return True
+        return stamp.get("weights_sha256") == sha256_file(model_dir / WEIGHTS)
     except (OSError, ValueError):
         return False
 
