@@ -55,6 +55,9 @@ test-fast: setup-test
 bench: ingest
 	$(BIN)/python -m benchmarks.ingest_search
 	$(BIN)/python -m benchmarks.answer_latency
+	$(BIN)/python benchmarks/answer_latency.py --set evals/sets/test.jsonl
+	$(BIN)/python benchmarks/startup.py
+	$(BIN)/python benchmarks/embedding_speed.py
 
 # the headline figures: the frozen test split (dev: eval-dev; nothing is tuned on either)
 eval: ingest
