@@ -34,21 +34,27 @@ def _set_writable(folder: Path, writable: bool) -> None:
             path.chmod(mode | stat.S_IWUSR if writable else mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
 
 
-def run_read_only(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """`steunwijs <args>` in a child process that cannot write in `data_dir`."""
-    command = [sys.executable, "-m", "cli.main", *args]
+def run_read_only_command(data_dir: Path, command: list[str], timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """`command` (run from the repository) in a child process that cannot write in `data_dir`:
+    the folder made read-only by its modes, or for root (whom modes do not stop) bind-mounted
+    read-only in a mount namespace of its own."""
     env = os.environ | {"STEUNWIJS_DATA_DIR": str(data_dir), "ANONYMIZED_TELEMETRY": "False", "HF_HUB_OFFLINE": "1"}
     if os.geteuid() != 0:
         _set_writable(data_dir, False)
         try:
-            return subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
+            return subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout)
         finally:
             _set_writable(data_dir, True)
     probe = ["unshare", "--mount", "sh", "-c", _BIND_READ_ONLY, str(data_dir), "true"]
     if shutil.which("unshare") is None or subprocess.run(probe, capture_output=True).returncode != 0:
         pytest.skip("root without a mount namespace of its own: no way to make the folder read-only for this test")
     command = ["unshare", "--mount", "sh", "-c", _BIND_READ_ONLY, str(data_dir), *command]
-    return subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
+    return subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def run_read_only(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`steunwijs <args>` in a child process that cannot write in `data_dir`."""
+    return run_read_only_command(data_dir, [sys.executable, "-m", "cli.main", *args])
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, int]]:

@@ -8,20 +8,14 @@ The app is built in a child process that really cannot write in the folder (test
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-from tests.test_kb_read_only import _BIND_READ_ONLY, _set_writable
+from tests.test_kb_read_only import run_read_only_command
 from tests.webapp_answers import answered
 from webapp import texts
 from webapp.feedback_store import FeedbackStore
-
-REPO = Path(__file__).resolve().parent.parent
 
 CHILD = r"""
 import json, sys
@@ -52,19 +46,7 @@ print(json.dumps({
 
 
 def _run_read_only(data_dir: Path, document: Path) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-c", CHILD, str(document)]
-    env = os.environ | {"STEUNWIJS_DATA_DIR": str(data_dir), "ANONYMIZED_TELEMETRY": "False", "HF_HUB_OFFLINE": "1"}
-    if os.geteuid() != 0:
-        _set_writable(data_dir, False)
-        try:
-            return subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
-        finally:
-            _set_writable(data_dir, True)
-    probe = ["unshare", "--mount", "sh", "-c", _BIND_READ_ONLY, str(data_dir), "true"]
-    if shutil.which("unshare") is None or subprocess.run(probe, capture_output=True).returncode != 0:
-        pytest.skip("root without a mount namespace of its own: no way to make the folder read-only for this test")
-    command = ["unshare", "--mount", "sh", "-c", _BIND_READ_ONLY, str(data_dir), *command]
-    return subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    return run_read_only_command(data_dir, [sys.executable, "-c", CHILD, str(document)], timeout=300)
 
 
 def test_the_page_says_it_is_read_only_and_turns_writing_off(tmp_path: Path) -> None:
