@@ -22,7 +22,7 @@ from functools import lru_cache
 from pydantic import BaseModel, Field
 
 from steunwijs.dutch import roles
-from steunwijs.dutch.patterns import collapse_ws
+from steunwijs.dutch.patterns import any_of, collapse_ws
 from steunwijs.resources import load_toml
 
 RULES_FILE = "point_rules.toml"
@@ -66,22 +66,18 @@ class Compiled:
     meta: re.Pattern[str]
 
 
-def _any(patterns: list[str]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
-
-
 @lru_cache(maxsize=1)
 def compiled() -> Compiled:
     table = load_toml("tables", RULES_FILE, PointRulesTable)
     q, s = table.questions, table.sentences
     return Compiled(
         table,
-        _any(q.how_many),
-        _any(q.actor_role),
-        _any(q.recommend),
-        _any(q.method),
+        any_of(q.how_many),
+        any_of(q.actor_role),
+        any_of(q.recommend),
+        any_of(q.method),
         re.compile(s.number, re.IGNORECASE),
-        _any(s.meta),
+        any_of(s.meta),
     )
 
 

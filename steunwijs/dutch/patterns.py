@@ -29,3 +29,9 @@ def collapse_ws(text: str) -> str:
     shown on one line.
     """
     return " ".join(text.split())
+
+
+def any_of(patterns: list[str]) -> re.Pattern[str]:
+    """One case-insensitive pattern matching any of `patterns` (each kept a group of its own), as
+    the tables' pattern lists are applied."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)

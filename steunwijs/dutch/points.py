@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from pydantic import BaseModel, field_validator
 
-from steunwijs.dutch.patterns import CONTACT_HINT
+from steunwijs.dutch.patterns import CONTACT_HINT, any_of
 from steunwijs.dutch.sentences import Sentence, split_sentences
 from steunwijs.resources import load_toml
 
@@ -42,7 +42,7 @@ class AddressedToAI(BaseModel):
 @lru_cache(maxsize=1)
 def _addressed_to_ai() -> re.Pattern[str]:
     table = load_toml("tables", ADDRESSED_TO_AI_FILE, AddressedToAI)
-    return re.compile("|".join(f"(?:{p})" for p in table.patterns), re.IGNORECASE)
+    return any_of(table.patterns)
 
 
 def addressed_to_ai(text: str) -> bool:

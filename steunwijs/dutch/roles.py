@@ -27,7 +27,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from steunwijs.dutch.actors import Mention, role_mentions
-from steunwijs.dutch.patterns import collapse_ws
+from steunwijs.dutch.patterns import any_of, collapse_ws
 from steunwijs.resources import load_toml
 
 Kind = Literal["rol", "verwachting", "aanbeveling"]
@@ -76,10 +76,6 @@ class RoleTable(BaseModel):
     about: AboutCues
 
 
-def _any(patterns: list[str]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.I)
-
-
 @dataclass(frozen=True)
 class Rules:
     """roles.toml compiled once."""
@@ -123,13 +119,13 @@ def rules() -> Rules:
         table=table,
         section=re.compile(table.recommendation.section, re.I),
         lead_in=re.compile(table.recommendation.lead_in, re.I),
-        recommend=_any(table.recommendation.cues),
-        expect=_any(table.expectation.cues),
-        expect_trap=_any(table.expectation.traps),
-        role=_any(table.role.cues),
+        recommend=any_of(table.recommendation.cues),
+        expect=any_of(table.expectation.cues),
+        expect_trap=any_of(table.expectation.traps),
+        role=any_of(table.role.cues),
         role_verb=re.compile(rf"\b(?:(?:{stems})(?:{endings})|(?:{plurals})en)\b", re.I),
-        role_trap=_any(table.role.traps),
-        frame=_any(table.about.frames),
+        role_trap=any_of(table.role.traps),
+        frame=any_of(table.about.frames),
         agent=re.compile(table.about.agent, re.I),
         expected_of=re.compile(table.about.expected_of, re.I),
         expecting=re.compile(table.about.expecting, re.I),
