@@ -25,7 +25,6 @@ import logging
 import threading
 import weakref
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
 from pydantic import BaseModel, Field, RootModel
 
@@ -139,15 +138,10 @@ def decide(evidence: Evidence, thresholds: Thresholds) -> Decision:
     return Decision(False, None)
 
 
-def model_key(settings: Settings) -> str:
-    """The name under which a model's thresholds are kept: its folder (or hub) name."""
-    return Path(settings.embedding_model_path.rstrip("/")).name
-
-
 def load_thresholds(settings: Settings) -> Thresholds:
     """The tuned thresholds of the configured embedding model (steunwijs/tables/abstention.toml)."""
     table = load_toml("tables", ABSTENTION_FILE, AbstentionTable).root
-    key = model_key(settings)
+    key = settings.model_key
     if key in table:
         return table[key].thresholds
     log.warning("no abstention thresholds for model %r; using those of %r", key, PLAIN_MODEL)

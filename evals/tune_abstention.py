@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import tomlkit
 
-from assistant.abstain import ABSTENTION_FILE, Evidence, model_key
+from assistant.abstain import ABSTENTION_FILE, Evidence
 from assistant.answer import retrieve
 from assistant.ranking import sentence_ranker
 from evals.questionset import Question, load_set
@@ -206,7 +206,7 @@ def main(argv: list[str] | None = None) -> None:
         )
     )
     if not args.dry_run:
-        write_thresholds(resource_path("tables", ABSTENTION_FILE), model_key(settings), thresholds, report)
+        write_thresholds(resource_path("tables", ABSTENTION_FILE), settings.model_key, thresholds, report)
 
 
 if __name__ == "__main__":

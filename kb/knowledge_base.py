@@ -22,21 +22,24 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar
 
 from chromadb.errors import NotFoundError
 
+from kb.fusion import FUSION_FILE, LinearFusion, load_fusion
 from kb.generations import Layout, Pointer, model_id, open_roles
 from kb.glossary import Glossary, build_glossary
 from kb.loading import Generation
 from kb.recovery import current_pointer, load_generation
-from kb.retriever import HybridRetriever
+from kb.retriever import Candidates, HybridRetriever
 from kb.roles import RolesMap, Statement, filter_statements
 from kb.scope import scoped_search
 from kb.sentence_vectors import SentenceVectors
 from kb.store import Store
 from steunwijs.dutch.synonyms import Expander, default_expander
 from steunwijs.errors import ConfigurationError, InputError
+from steunwijs.resources import resource_path
 from steunwijs.settings import Settings
 from steunwijs.types import Citation, DocumentInfo, Hit, Passage
 
@@ -106,6 +109,21 @@ class KnowledgeBase:
 
             self._embedder = get_embedder(self.settings)
         return self._embedder
+
+    @cached_property
+    def fusion(self) -> LinearFusion | None:
+        """The learned fusion weights when `fusion=learned` (None: reciprocal rank fusion).
+
+        A model without learned weights (another model, a new adapter) falls back to RRF with a
+        warning: its cosines are not those the weights were learned on.
+        """
+        if self.settings.fusion != "learned":
+            return None
+        path = self.settings.fusion_weights or resource_path("tables", FUSION_FILE)
+        weights = load_fusion(path, self.settings.model_key)
+        if weights is None:
+            log.warning("no learned fusion weights for model %r in %s; fusing by RRF", self.settings.model_key, path)
+        return weights
 
     # --- the current generation -----------------------------------------------------------------
     def _pointer_stamp(self) -> tuple[int, int] | None:
@@ -197,6 +215,7 @@ class KnowledgeBase:
             top_k=k or self.settings.top_k,
             candidate_k=max(self.settings.candidate_k, k or 0),
             rrf_k=self.settings.rrf_k,
+            fusion=self.fusion,
             expander=self._glossary_of(generation)[1] if self.settings.query_expansion else None,
             sources=wanted_sources,
             eras=wanted_eras,
@@ -216,6 +235,14 @@ class KnowledgeBase:
         """
         self._check_query(query)
         return self._with_generation(lambda generation: self._hits(generation, query, k, sources, eras))
+
+    def candidates(self, query: str) -> Candidates | None:
+        """The hybrid retriever's candidates for `query` with their fusion features, unfiltered
+        (what `python -m evals.tuning.fusion` learns from; None when nothing is ingested)."""
+        self._check_query(query)
+        return self._with_generation(
+            lambda generation: None if generation is None else self._retriever(generation, None, None, None).candidates(query.strip())
+        )
 
     def scoped_search(self, query: str, k: int | None = None) -> list[Hit]:
         """`search`, fused with a search within the documents the question names (kb.scope).

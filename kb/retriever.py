@@ -1,4 +1,5 @@
-"""Hybrid retrieval: dense (e5 embeddings, exact) + lexical (BM25), fused by reciprocal rank fusion.
+"""Hybrid retrieval: dense (e5 embeddings, exact) + lexical (BM25), fused by reciprocal rank fusion
+or by learned weights (kb/fusion.py).
 
 Why both: the dense side finds passages that say the same thing in other words; BM25 finds exact
 terms (acronyms, numbers, names) that a small embedding model blurs. RRF combines the two rankings
@@ -27,10 +28,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from kb.fusion import reciprocal_rank_fusion
+from kb.fusion import FEATURES, LinearFusion
 from kb.loading import Generation
 from steunwijs.dutch.analysis import analyze
 from steunwijs.dutch.synonyms import Expander
+from steunwijs.dutch.terms import content_stems, query_terms
 
 if TYPE_CHECKING:
     from kb.embeddings import Embedder
@@ -38,9 +40,20 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class Candidates:
+    """The union of both sides' candidates with what fusion weighs: `features` has one row per id,
+    one column per name in kb.fusion.FEATURES."""
+
+    ids: list[str]
+    features: np.ndarray
+    dense_scores: dict[str, float]
+    bm25_scores: dict[str, float]
+
+
+@dataclass(frozen=True)
 class Scored:
-    """One retrieved passage: its fused RRF score, its cosine and its BM25 score (None where that
-    side did not find it)."""
+    """One retrieved passage: its fused score (RRF, or the learned fusion's), its cosine and its
+    BM25 score (None where that side did not find it)."""
 
     passage_id: str
     score: float
@@ -62,6 +75,7 @@ class HybridRetriever:
         expander: Expander | None = None,
         sources: list[str] | None = None,
         eras: list[str] | None = None,
+        fusion: LinearFusion | None = None,
     ) -> None:
         self.generation = generation
         self.embedder = embedder
@@ -71,6 +85,7 @@ class HybridRetriever:
         self.expander = expander
         self.sources = sources
         self.eras = eras
+        self.fusion = fusion  # None: reciprocal rank fusion
 
     def dense(self, embedding: np.ndarray, mask: np.ndarray | None, allowed: int) -> list[tuple[str, float]]:
         """(id, cosine) of the nearest passages among the `allowed` ones that pass the filters, best first."""
@@ -88,21 +103,55 @@ class HybridRetriever:
         extra = self.expander.expand(query).extra_terms() if self.expander else []
         return self.generation.bm25.search(analyze(query), self.candidate_k, mask=mask, extra_terms=extra)
 
-    def retrieve(self, query: str, embedding: np.ndarray | None = None) -> list[Scored]:
-        """The best `top_k` passages for `query`, best first (`embedding`: the query's vector, if known)."""
+    def candidates(self, query: str, embedding: np.ndarray | None = None) -> Candidates | None:
+        """Both sides' candidates for `query` with their fusion features (None when no passage is allowed)."""
         if not self.generation.passages:
-            return []
+            return None
         mask = self.generation.mask(self.sources, self.eras)
         allowed = len(self.generation.passages) if mask is None else int(mask.sum())
         if allowed == 0:
-            return []
+            return None
         if embedding is None:
             embedding = self.embedder.embed_query(query)
         dense = self.dense(embedding, mask, allowed)
         lexical = self.lexical(query, mask)
-        dense_scores, bm25_scores = dict(dense), dict(lexical)
-        fused = reciprocal_rank_fusion([[pid for pid, _ in dense], [pid for pid, _ in lexical]], self.rrf_k)
-        return [Scored(pid, score, dense_scores.get(pid), bm25_scores.get(pid)) for pid, score in fused[: self.top_k]]
+        ids = list(dict.fromkeys([pid for pid, _ in dense] + [pid for pid, _ in lexical]))
+        dense_rank = {pid: rank for rank, (pid, _) in enumerate(dense, start=1)}
+        bm25_rank = {pid: rank for rank, (pid, _) in enumerate(lexical, start=1)}
+        bm25_scores = dict(lexical)
+        # every candidate has a cosine (dense scoring is exact), also those only BM25 ranked
+        cosines = self.generation.vectors[[self.generation.bm25.position(pid) for pid in ids]] @ embedding
+        best_cosine = float(cosines.max()) if ids else 0.0
+        best_bm25 = max(bm25_scores.values(), default=0.0) or 1.0
+        terms = query_terms(query)
+        features = np.zeros((len(ids), len(FEATURES)))
+        for row, pid in enumerate(ids):
+            in_dense, in_bm25 = pid in dense_rank, pid in bm25_rank
+            features[row] = (
+                1.0 / (self.rrf_k + dense_rank[pid]) if in_dense else 0.0,
+                1.0 / (self.rrf_k + bm25_rank[pid]) if in_bm25 else 0.0,
+                float(cosines[row]) - best_cosine,
+                bm25_scores.get(pid, 0.0) / best_bm25,
+                terms.coverage(content_stems(self.generation.passage(pid).section)),
+                float(in_dense and in_bm25),
+            )
+        return Candidates(ids, features, dict(dense), bm25_scores)
+
+    def retrieve(self, query: str, embedding: np.ndarray | None = None) -> list[Scored]:
+        """The best `top_k` passages for `query`, best first (`embedding`: the query's vector, if known)."""
+        found = self.candidates(query, embedding)
+        if found is None:
+            return []
+        if self.fusion is None:
+            weights = np.array([1.0, 1.0] + [0.0] * (len(FEATURES) - 2))  # RRF: the sum of both rank terms
+            scores = found.features @ weights
+        else:
+            scores = self.fusion.scores(found.features)
+        order = np.argsort(-scores, kind="stable")[: self.top_k]  # ties: dense order, then BM25's new ids
+        return [
+            Scored(found.ids[i], float(scores[i]), found.dense_scores.get(found.ids[i]), found.bm25_scores.get(found.ids[i]))
+            for i in order
+        ]
 
     def as_llama(self) -> LlamaRetriever:
         """This retriever as a llama-index `BaseRetriever` (imports llama-index)."""

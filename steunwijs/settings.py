@@ -110,6 +110,17 @@ class Settings(BaseSettings):
         40, ge=1, description="Candidates taken from each of the dense and BM25 retrievers before fusion."
     )
     rrf_k: int = Field(60, ge=1, description="Constant k of reciprocal rank fusion: 1/(k + rank).")
+    fusion: Literal["learned", "rrf"] = Field(
+        "rrf",
+        description=(
+            "How the dense and BM25 candidates are fused: `rrf` (reciprocal rank fusion) or `learned` (a"
+            " logistic model over ranks, scores and the section heading, weights learned on the train split"
+            " by `python -m evals.tuning.fusion`; a model without learned weights falls back to RRF)."
+        ),
+    )
+    fusion_weights: Path | None = Field(
+        None, description="Table of learned fusion weights; unset: the packaged steunwijs/tables/fusion.toml."
+    )
     roles_in_answers: bool = Field(
         False,
         description=(
@@ -141,6 +152,14 @@ class Settings(BaseSettings):
     llm_max_tokens: int = Field(512, ge=16, description="Most tokens the LLM may generate for one answer.")
     llm_max_sources: int = Field(
         5, ge=1, description="Best passages given to the LLM as numbered sources (small local models have ~4k-token contexts)."
+    )
+    roles_llm: bool = Field(
+        False,
+        description=(
+            "At ingest, let the LLM of llm_base_url check the roles map's statements: keep or drop each, and choose its"
+            " actor and type among the sentence's actors (the quote stays the document's words). Verdicts are kept"
+            " with the index generation, so only new sentences are asked; when the LLM fails, the rules decide."
+        ),
     )
     max_question_chars: int = Field(
         1000, ge=50, description="Questions longer than this are cut, with a notice, before retrieval."
@@ -176,7 +195,7 @@ class Settings(BaseSettings):
     def _absolute(cls, value: Path) -> Path:
         return _resolve(Path(value).expanduser())
 
-    @field_validator("editor_passwords_file", mode="before")
+    @field_validator("editor_passwords_file", "fusion_weights", mode="before")
     @classmethod
     def _absolute_or_none(cls, value: str | Path | None) -> Path | None:
         return None if value is None or str(value) == "" else _resolve(Path(value).expanduser())
@@ -185,6 +204,11 @@ class Settings(BaseSettings):
     def embedding_model_path(self) -> str:
         """The model to load: the configured one, else the converted e5 folder (with its adapter, if any)."""
         return self.embedding_model or str(self.tuned_model_dir or self.default_model_dir)
+
+    @property
+    def model_key(self) -> str:
+        """The name under which tuned values for the embedding model are kept: its folder (or hub) name."""
+        return Path(self.embedding_model_path.rstrip("/")).name
 
     @property
     def default_model_dir(self) -> Path:

@@ -12,7 +12,6 @@ from assistant.abstain import (
     Thresholds,
     decide,
     load_thresholds,
-    model_key,
 )
 from assistant.answer import answer
 from assistant.citations import check
@@ -50,7 +49,7 @@ def test_each_model_has_its_thresholds_and_an_unknown_one_gets_the_plain_models(
     assert PLAIN_MODEL in table
     for key, entry in table.items():
         settings = get_settings(embedding_model=str(tmp_path / key))
-        assert model_key(settings) == key and load_thresholds(settings) == entry.thresholds
+        assert settings.model_key == key and load_thresholds(settings) == entry.thresholds
     assert load_thresholds(get_settings(embedding_model=str(tmp_path / "another-model"))) == table[PLAIN_MODEL].thresholds
 
 
