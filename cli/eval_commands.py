@@ -27,36 +27,46 @@ def eval_command(
     ),
     baseline: bool = typer.Option(True, "--baseline/--no-baseline", help="Also run the llama-index baseline."),
     compare: Path | None = typer.Option(
-        None, "--compare", exists=True, file_okay=False, help="An earlier run's folder: write diff.md, question by question."
+        None,
+        "--compare",
+        exists=True,
+        file_okay=False,
+        help="An earlier run's folder to compare with, question by question (default: the run this one replaces in --out).",
     ),
 ) -> None:
     """Run question sets through the assistant and write results, summary and report."""
     from rich.console import Console
 
+    from evals.diff import compare as compare_runs
     from evals.report import console_table
-    from evals.runner import run_eval
+    from evals.runner import previous_run, run_eval
     from evals.selection import read_ids_file
+    from evals.summary import SummaryUnreadable
 
     settings = settings_from_cli(answerer=answerer)
     out = out or settings.eval_dir / "latest"
     ids = read_ids_file(ids_file) if ids_file else None
-    previous = None
-    if compare is not None:  # read first: --compare may name the folder this run overwrites
-        from evals.summary import Summary
-
-        previous = Summary.read(compare / "summary.json")
-    summary = run_eval(sets, out, settings, ids=ids, with_baseline=baseline)
+    # read first: the earlier run may be the one this run overwrites
+    earlier = compare or out
+    try:
+        found = previous_run(earlier)
+    except SummaryUnreadable as error:
+        if compare is not None:
+            raise
+        typer.echo(f"Geen vergelijking met de vorige run: {error.nl}", err=True)
+        found = None
+    if compare is not None and found is None:
+        typer.echo(f"Geen vergelijking: {compare} bevat geen summary.json.", err=True)
+    label = f"{earlier.name} (before)" if compare is not None else "previous run"
+    previous = (found, label) if found is not None else None
+    summary = run_eval(sets, out, settings, ids=ids, with_baseline=baseline, previous=previous)
     Console().print(console_table(summary))
     typer.echo(f"Report: {out / 'report.html'} and {out / 'report.md'}; {len(summary.failures)} failure(s).")
-    if compare is not None and previous is not None:
-        from evals.diff import compare as compare_runs
-        from evals.diff import to_markdown
-
-        diff = compare_runs(previous, summary, f"{compare.name} (before)", f"{out.name} (now)")
-        (out / "diff.md").write_text(to_markdown(diff), encoding="utf-8")
+    if previous is not None:
+        diff = compare_runs(previous[0], summary)
         typer.echo(
-            f"Against {compare}: {diff.count('better')} better, {diff.count('worse')} worse, {diff.count('mixed')} mixed,"
-            f" {diff.count('unchanged')} unchanged ({out / 'diff.md'})."
+            f"Against {earlier}: {diff.count('better')} better, {diff.count('worse')} worse, {diff.count('mixed')} mixed,"
+            f" {diff.count('unchanged')} unchanged ({out / 'diff.md'}, and in the report)."
         )
 
 

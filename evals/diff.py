@@ -81,7 +81,8 @@ def compare(a: Summary, b: Summary, label_a: str = "A", label_b: str = "B") -> R
     )
 
 
-def _fmt(value: float | None) -> str:
+def fmt_change(value: float | None) -> str:
+    """A value in a comparison: three decimals (small moves matter), whole milliseconds, a dash when n/a."""
     return "—" if value is None else f"{value:.3f}" if abs(value) < 10 else f"{value:.0f}"
 
 
@@ -92,7 +93,7 @@ def to_markdown(diff: RunDiff) -> str:
         "",
         "| metric | " + diff.a + " | " + diff.b + " |",
         "|---|---|---|",
-        *(f"| {m} | {_fmt(x)} | {_fmt(y)} |" for m, (x, y) in diff.overall.items() if m != "n"),
+        *(f"| {m} | {fmt_change(x)} | {fmt_change(y)} |" for m, (x, y) in diff.overall.items() if m != "n"),
         "",
         f"Questions: {diff.count('better')} better, {diff.count('worse')} worse, {diff.count('mixed')} mixed,"
         f" {diff.count('unchanged')} unchanged.",
@@ -102,7 +103,7 @@ def to_markdown(diff: RunDiff) -> str:
     ]
     for q in diff.questions:
         if q.verdict != "unchanged":
-            moved = "; ".join(f"{m} {_fmt(x)} → {_fmt(y)}" for m, (x, y) in q.changes.items())
+            moved = "; ".join(f"{m} {fmt_change(x)} → {fmt_change(y)}" for m, (x, y) in q.changes.items())
             lines.append(f"| {q.id} | {q.verdict} | {moved} |")
     if diff.only_in_a or diff.only_in_b:
         lines += ["", f"Only in {diff.a}: {', '.join(diff.only_in_a) or '—'}; only in {diff.b}: {', '.join(diff.only_in_b) or '—'}."]

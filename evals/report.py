@@ -24,6 +24,7 @@ import numpy as np  # noqa: E402
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape  # noqa: E402
 from rich.table import Table  # noqa: E402
 
+from evals.diff import RunDiff, fmt_change  # noqa: E402
 from evals.questionset import TOPICS  # noqa: E402
 from evals.summary import GroupScores, JudgeScores, Summary  # noqa: E402
 from steunwijs.settings import PERSONAS  # noqa: E402
@@ -221,15 +222,41 @@ def _environment() -> Environment:
     return env
 
 
-def write_report(summary: Summary, out_dir: Path) -> tuple[Path, Path]:
-    """Write report.md (+ plots/*.png) and the standalone report.html; return both paths."""
+def diff_view(diff: RunDiff | None) -> dict[str, Any] | None:
+    """The comparison with an earlier run as the templates show it: averages side by side, the
+    verdict counts, and every question that moved."""
+    if diff is None:
+        return None
+    return {
+        "a": diff.a,
+        "b": diff.b,
+        "overall": [
+            {"name": m, "before": fmt_change(x), "after": fmt_change(y)}
+            for m, (x, y) in diff.overall.items()
+            if m != "n"
+        ],
+        "counts": {v: diff.count(v) for v in ("better", "worse", "mixed", "unchanged")},
+        "moved": [
+            {"id": q.id, "verdict": q.verdict, "changes": "; ".join(f"{m} {fmt_change(x)} → {fmt_change(y)}" for m, (x, y) in q.changes.items())}
+            for q in diff.questions
+            if q.verdict != "unchanged"
+        ],
+        "only_in_a": diff.only_in_a,
+        "only_in_b": diff.only_in_b,
+    }
+
+
+def write_report(summary: Summary, out_dir: Path, diff: RunDiff | None = None) -> tuple[Path, Path]:
+    """Write report.md (+ plots/*.png) and the standalone report.html; return both paths.
+
+    With `diff` (this run against an earlier one) the report also shows the two side by side."""
     plots = make_plots(summary)
     plot_dir = out_dir / "plots"
     plot_dir.mkdir(parents=True, exist_ok=True)
     for plot in plots:
         (plot_dir / plot.file).write_bytes(plot.png)
     env = _environment()
-    context = {**view(summary), "plots": plots}
+    context = {**view(summary), "plots": plots, "diff": diff_view(diff)}
     md_path, html_path = out_dir / "report.md", out_dir / "report.html"
     md_path.write_text(env.get_template("report.md.j2").render(context), encoding="utf-8")
     html_path.write_text(env.get_template("report.html.j2").render(context), encoding="utf-8")

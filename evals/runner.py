@@ -25,6 +25,7 @@ from rich.progress import (
 from assistant.answer import answer
 from evals.baseline import DESCRIPTION as BASELINE_DESCRIPTION
 from evals.baseline import run_baseline
+from evals.diff import compare, to_markdown
 from evals.judge import judge_results
 from evals.metrics import Metric, default_metrics
 from evals.questionset import Question
@@ -87,13 +88,15 @@ def run_eval(
     kb: KnowledgeBase | None = None,
     metrics: Sequence[Metric] | None = None,
     on_progress: Callable[[str, int, int], None] | None = None,
+    previous: tuple[Summary, str] | None = None,
 ) -> Summary:
     """Answer, score and report; returns the summary that is also written to ``summary.json``.
 
     ``kb`` may be passed so tests and the gate reuse an open knowledge base instead of opening the
     store again. ``on_progress(stage, done, total)`` (stage: "answer", "judge", "baseline") reports
     progress to a caller that is not a terminal, such as the web app's eval button; the terminal
-    gets a progress bar either way.
+    gets a progress bar either way. ``previous`` (an earlier run's summary and its label) adds a
+    per-question comparison to the report and writes it as ``diff.md``, so a regression shows at once.
     """
     started = datetime.now(UTC)
     questions = load_sets([Path(p) for p in set_paths])
@@ -149,9 +152,23 @@ def run_eval(
         answerer=settings.answerer,
         embedding_model=kb.embedder.name,
         top_k=settings.top_k,
+        fusion=settings.fusion,
     )
     description = BASELINE_DESCRIPTION if with_baseline else ""
     summary = build_summary(questions, results, metrics, run, judge, baseline_results, description)
     summary.write(out_dir / "summary.json")
-    write_report(summary, out_dir)
+    diff = None
+    if previous is not None:
+        diff = compare(previous[0], summary, previous[1], "this run")
+        (out_dir / "diff.md").write_text(to_markdown(diff), encoding="utf-8")
+    write_report(summary, out_dir, diff)
     return summary
+
+
+def previous_run(folder: Path) -> Summary | None:
+    """The summary of the run in `folder`, read before a new run overwrites it (None: no run there).
+
+    Raises SummaryUnreadable for a summary that is cut off or from another version.
+    """
+    path = folder / "summary.json"
+    return Summary.read(path) if path.exists() else None

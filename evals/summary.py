@@ -73,6 +73,7 @@ class RunInfo(BaseModel):
     answerer: str
     embedding_model: str
     top_k: int
+    fusion: str = Field("rrf", description="How dense and BM25 candidates were fused (setting `fusion`).")
 
 
 class MetricInfo(BaseModel):

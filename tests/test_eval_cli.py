@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -95,3 +96,46 @@ def test_a_broken_set_is_refused_with_the_line_that_is_wrong(runner: CliRunner, 
     assert result.exit_code == 2
     assert "broken.jsonl" in result.output and "2" in result.output and "persona" in result.output
     assert not (tmp_path / "run" / "summary.json").exists()
+
+
+def test_a_second_run_shows_itself_against_the_run_it_replaces(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The report puts the two runs side by side, question by question, without being asked."""
+    question_set = _write_set(tmp_path / "theirs.jsonl", QUESTIONS)
+    out = tmp_path / "run"
+    first = runner.invoke(app, ["eval", "--set", str(question_set), "--out", str(out), "--no-baseline"])
+    assert first.exit_code == 0, first.output
+    assert not (out / "diff.md").exists() and "## Against" not in (out / "report.md").read_text(encoding="utf-8")
+    # the same set with only the BM25 side's words weighed: retrieval moves, and the report shows it
+    weights = tmp_path / "fusion.toml"
+    key = "multilingual-e5-small"
+    weights.write_text(
+        f'["{key}"]\nbias = 0.0\n["{key}".weights]\n'
+        "dense_rrf = 0.0\nbm25_rrf = 0.0\ndense_gap = 0.0\nbm25_rel = 1.0\nheading = 0.0\nboth = 0.0\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("STEUNWIJS_FUSION", "learned")
+    monkeypatch.setenv("STEUNWIJS_FUSION_WEIGHTS", str(weights))
+    second = runner.invoke(app, ["eval", "--set", str(question_set), "--out", str(out), "--no-baseline"])
+    assert second.exit_code == 0, second.output
+    assert f"Against {out}:" in second.output and "unchanged" in second.output
+    report = (out / "report.md").read_text(encoding="utf-8")
+    assert "## Against previous run" in report and "| metric | previous run | this run |" in report
+    assert "fusion `learned`" in report
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert 'id="diff-overall"' in html
+    diff = (out / "diff.md").read_text(encoding="utf-8")
+    counted = [int(n) for n in re.search(r"Questions: (\d+) better, (\d+) worse, (\d+) mixed, (\d+) unchanged", diff).groups()]  # type: ignore[union-attr]
+    assert sum(counted) == 3  # every question of the set is judged against its earlier answer
+
+
+def test_an_unreadable_earlier_run_is_noted_and_the_new_run_goes_on(runner: CliRunner, tmp_path: Path) -> None:
+    question_set = _write_set(tmp_path / "theirs.jsonl", QUESTIONS[:1])
+    out = tmp_path / "run"
+    out.mkdir()
+    (out / "summary.json").write_text('{"cut off', encoding="utf-8")
+    result = runner.invoke(app, ["eval", "--set", str(question_set), "--out", str(out), "--no-baseline"])
+    assert result.exit_code == 0, result.output
+    assert "Geen vergelijking met de vorige run" in result.output and "onleesbaar" in result.output
+    assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["run"]["questions"] == 1
