@@ -16,8 +16,6 @@ import re
 import time
 from collections.abc import Callable
 
-import httpx
-import openai
 from llama_index.core.llms import ChatMessage, MessageRole
 
 from assistant.answerer import Draft
@@ -26,7 +24,7 @@ from assistant.grounding import ground
 from assistant.llm_prompts import REWRITE_PROMPT_FILE, build_messages, template
 from steunwijs.dutch.patterns import collapse_ws
 from steunwijs.errors import AnswererUnavailable
-from steunwijs.llm import make_llm
+from steunwijs.llm import CALL_ERRORS, make_llm, unavailable
 from steunwijs.settings import Settings
 from steunwijs.types import Hit
 
@@ -34,22 +32,6 @@ from steunwijs.types import Hit
 REWRITE_MAX_TOKENS = 96
 # A label the model may echo from the prompt in front of its rewritten question.
 _REWRITE_LABEL = re.compile(r"^\s*(?:herschreven|laatste|zelfstandige)?\s*vraag\s*:\s*", re.IGNORECASE)
-
-
-def _unavailable(error: Exception, settings: Settings) -> AnswererUnavailable:
-    """A user-readable reason (Dutch, it ends up in a notice) for a failed call to the endpoint."""
-    url = settings.llm_base_url
-    if isinstance(error, (openai.APITimeoutError, httpx.TimeoutException)):
-        return AnswererUnavailable(
-            f"geen antwoord binnen {settings.llm_timeout:g} s van {url}", f"no reply within {settings.llm_timeout:g} s from {url}"
-        )
-    if isinstance(error, (openai.APIConnectionError, httpx.TransportError)):
-        return AnswererUnavailable(f"geen verbinding met {url}", f"cannot connect to {url}")
-    if isinstance(error, openai.APIStatusError):
-        return AnswererUnavailable(
-            f"{url} antwoordde met HTTP-fout {error.status_code}", f"{url} answered HTTP {error.status_code}"
-        )
-    return AnswererUnavailable(f"fout bij {url}: {error}", f"error at {url}: {error}")
 
 
 class LLMAnswerer:
@@ -87,8 +69,8 @@ class LLMAnswerer:
                         f"geen volledig antwoord binnen {self.settings.llm_timeout:g} s van {self.settings.llm_base_url}",
                         f"no complete reply within {self.settings.llm_timeout:g} s from {self.settings.llm_base_url}",
                     )
-        except (openai.APIError, httpx.HTTPError) as error:
-            raise _unavailable(error, self.settings) from error
+        except CALL_ERRORS as error:
+            raise unavailable(error, self.settings) from error
         if not text.strip():
             raise AnswererUnavailable(
                 f"{self.settings.llm_base_url} gaf een leeg antwoord", f"{self.settings.llm_base_url} sent an empty reply"
@@ -102,8 +84,8 @@ class LLMAnswerer:
         llm = make_llm(self.settings, max_tokens=REWRITE_MAX_TOKENS)
         try:
             reply = llm.chat([ChatMessage(role=MessageRole.USER, content=prompt)]).message.content or ""
-        except (openai.APIError, httpx.HTTPError) as error:
-            raise _unavailable(error, self.settings) from error
+        except CALL_ERRORS as error:
+            raise unavailable(error, self.settings) from error
         lines = [_REWRITE_LABEL.sub("", line).strip().strip("\"'„”“") for line in reply.splitlines()]
         lines = [line for line in lines if line]
         if not lines:
