@@ -10,7 +10,13 @@ import typer
 from cli.app import command, fail, open_kb, settings_from_cli, stage_progress
 from steunwijs.errors import InputError
 
-_INGEST_STAGES = {"read": "Documenten lezen", "embed": "Passages embedden", "sentences": "Zinnen embedden", "store": "Opslaan"}
+_INGEST_STAGES = {
+    "read": "Documenten lezen",
+    "embed": "Passages embedden",
+    "sentences": "Zinnen embedden",
+    "roles": "Rollenkaart nakijken (taalmodel)",
+    "store": "Opslaan",
+}
 
 
 @command("ingest")
@@ -38,6 +44,8 @@ def ingest_command(
         typer.echo(f"  overgeslagen: {name}: {reason.nl}", err=True)
     for repair in report.repaired:
         typer.echo(f"  hersteld: {repair.nl}")
+    for line in report.roles_llm.lines() if report.roles_llm else []:
+        typer.echo(f"  {line}")
     if not (report.added or report.changed or report.unchanged):
         raise fail(f"Niets ingelezen uit {folder}.")
 

@@ -42,13 +42,14 @@ from ingest.skip_memo import SkipMemo
 from ingest.vectors import next_vectors
 from kb.damage import Repair
 from kb.generations import ConcurrentPublish, Layout, build_generation, discard_generations
+from kb.roles_refine import RefineReport, RolesRefiner
 from kb.store import writable
 from steunwijs.files import LockTimeout, exclusive_lock
 from steunwijs.settings import Settings
 
 Progress = Callable[[str, int, int], None]
 """Called as progress(stage, done, total); stages: "read" (files), "embed" (passages), "sentences" (point sentences),
-"store" (passages)."""
+"store" (passages), "roles" (sentences the LLM checks, with `roles_llm`)."""
 
 LOCK_FILE = "ingest.lock"
 LOCK_TIMEOUT_S = 300.0
@@ -75,6 +76,7 @@ class IngestReport:
     generation: int | None = None
     embedded: int = 0  # passages that went through the model
     sentences_embedded: int = 0  # point sentences that went through the model
+    roles_llm: RefineReport | None = None  # what the LLM's check of the roles map did (`roles_llm`); lines() in Dutch
 
     @property
     def changed_anything(self) -> bool:
@@ -185,7 +187,11 @@ def _ingest(
         report.added = sorted(n for n in read if n not in manifest.documents)
         report.changed = sorted(n for n in read if n in manifest.documents)
         report.removed = sorted(plan.remove)
-        report.generation, report.embedded, report.sentences_embedded = _publish(current, new_manifest, read, settings, progress)
+        refiner = RolesRefiner(settings, _stage(progress, "roles")) if settings.roles_llm else None
+        report.generation, report.embedded, report.sentences_embedded = _publish(
+            current, new_manifest, read, settings, progress, refiner
+        )
+        report.roles_llm = refiner.report if refiner is not None else None
         return _finish(report, new_manifest, started)
 
 
@@ -200,7 +206,12 @@ def _with_sentences(
 
 
 def _publish(
-    current: Current, manifest: Manifest, read: Read, settings: Settings, progress: Progress | None
+    current: Current,
+    manifest: Manifest,
+    read: Read,
+    settings: Settings,
+    progress: Progress | None,
+    roles_refiner: RolesRefiner | None,
 ) -> tuple[int, int, int]:
     """Hand the next generation to kb, which writes it and flips.
 
@@ -220,6 +231,7 @@ def _publish(
             fingerprint=manifest.fingerprint,
             sentences=sentences,
             progress=_stage(progress, "store"),
+            roles_refiner=roles_refiner,
         )
     except ConcurrentPublish as error:
         raise ConcurrentIngest(error.nl, error.en) from error

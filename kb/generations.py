@@ -5,7 +5,8 @@ An index *generation* is one complete, immutable state of the knowledge base:
 - a folder `<data_dir>/generations/g<N>/` holding the BM25 index (`bm25/`), the ingest manifest
   (`manifest.json`, written here, its content is the ingest's business) and the roles map
   (`roles.json`, kb/roles_build.py: the statements about actors, rebuilt only for documents that
-  changed) and the vectors of its point sentences (`sentences.npz`, kb/sentence_vectors.py).
+  changed; with `roles_llm`, an LLM's verdicts on them beside them, kb/roles_refine.py) and the
+  vectors of its point sentences (`sentences.npz`, kb/sentence_vectors.py).
 
 A small *pointer* names the current generation. Readers only ever look at the generation the pointer
 names; `build_generation` writes generation N+1 beside it (collection, BM25 index, manifest) and
@@ -40,19 +41,23 @@ import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ValidationError
 
 from kb.bm25 import BM25Index
 from kb.damage import IndexDamaged
 from kb.encoder.adapter import model_label
-from kb.roles import ROLES_FILE, ROLES_FORMAT, RolesMap
+from kb.roles import ROLES_FILE, ROLES_FORMAT, RolesMap, carry_refinement
 from kb.roles_build import build_roles, rules_fingerprint
 from kb.sentence_vectors import SENTENCES_FILE, SentenceVectors
 from kb.store import Store, StoredRecord
 from steunwijs.errors import SteunwijsError
 from steunwijs.settings import Settings
 from steunwijs.types import Passage
+
+if TYPE_CHECKING:
+    from kb.roles_refine import RolesRefiner
 
 log = logging.getLogger(__name__)
 
@@ -210,12 +215,16 @@ def build_generation(
     fingerprint: str,
     sentences: SentenceVectors | None = None,
     progress: Callable[[int, int], None] | None = None,
+    roles_refiner: RolesRefiner | None = None,
 ) -> int:
     """Write generation N+1 completely beside `base` (the current one), then flip the pointer to it.
 
     `records` are every passage of the new generation, each with its vector, in the order BM25 (and
     so search) will list them. The collection's metadata records `model` and `fingerprint` (what
     the ingest manifest can be rebuilt from); `progress(done, total)` follows the stored records.
+    The roles map is built by the rules, reusing the current generation's statements where a
+    document is unchanged; a `roles_refiner` (kb/roles_refine.py) then lets the LLM check it,
+    reusing the current map's verdicts, and keeps its report.
     Anything that fails before the flip discards the new generation and leaves `base` current;
     after the flip the old generation is discarded. Returns the new generation's number.
     """
@@ -242,7 +251,11 @@ def build_generation(
         build_bm25(passages).save(layout.bm25_folder(number))
         write_manifest(layout, number, manifest)
         (sentences or SentenceVectors.empty(model, dim)).save(layout.sentences_path(number))
-        write_roles(layout, number, build_roles(passages, read_roles(layout, base.generation) if base else None))
+        previous_roles = read_roles(layout, base.generation) if base else None
+        roles = build_roles(passages, previous_roles)
+        if roles_refiner is not None:
+            roles = roles_refiner.refine(roles, previous_roles)
+        write_roles(layout, number, roles)
         if read_pointer(store, layout) != base:
             raise ConcurrentPublish()
         publish(store, layout, pointer)
@@ -275,12 +288,13 @@ def open_roles(layout: Layout, generation: int, passages: list[Passage], save: b
     """A generation's roles map; made from its `passages` when missing or made by other rules.
 
     The map is derived data, like BM25: rebuilt (reusing the statements of documents that still
-    fit) and saved when `save` (a writable data folder), else only returned.
+    fit, and the LLM's verdicts on sentences the new rules decide as before: no LLM is asked here)
+    and saved when `save` (a writable data folder), else only returned.
     """
     stored = read_roles(layout, generation)
     if stored is not None and stored.rules == rules_fingerprint():
         return stored
-    rebuilt = build_roles(passages, stored)
+    rebuilt = carry_refinement(build_roles(passages, stored), stored)
     log.info("roles map of generation %d rebuilt (%d statements)", generation, len(rebuilt.statements()))
     if save:
         write_roles(layout, generation, rebuilt)

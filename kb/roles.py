@@ -7,15 +7,24 @@ The map ("Wie doet wat?", issue 12) lists every sentence of the corpus that says
 writes it as a Markdown checklist or CSV. Each statement keeps everything a view needs without
 going back to the files: the exact words, where they stand, the era, and the passage that holds
 them (so a view can show the source panel as the chat does).
+
+When an LLM checks the map (`roles_llm`, kb/roles_refine.py), the rules' statements stay as they
+are and the model's verdicts are stored beside them (`Refinement`), one per sentence, keyed by the
+sentence, the rules' decision on it, the model and the prompt (`decision_key`): `statements()`
+applies them. A verdict only picks actors and types for the sentence, so a quote is always the
+document's exact words; and since the key holds the rules' decision, a verdict stops applying by
+itself when the rules decide otherwise.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 
-from steunwijs.dutch.actors import role_actor_named, role_actors
+from steunwijs.dutch.actors import role_actor_named, role_actors, role_mentions
 from steunwijs.dutch.roles import KINDS, Kind
 from steunwijs.errors import InputError
 
@@ -46,16 +55,106 @@ class DocumentRoles(BaseModel):
     statements: list[Statement] = Field(default_factory=list)
 
 
+class Assignment(BaseModel):
+    """An (actor, type) an LLM gave a sentence: one statement that stands."""
+
+    actor: str
+    type: Kind
+
+
+class Refinement(BaseModel):
+    """An LLM's verdicts on the rules' statements, one per sentence (kb/roles_refine.py)."""
+
+    model: str = Field(description="The model that gave them (llm_model: the name the endpoint knows it by)")
+    prompt: str = Field(description="Fingerprint of the prompt it was asked with")
+    verdicts: dict[str, list[Assignment]] = Field(
+        default_factory=dict,
+        description="decision_key of a sentence -> the statements that stand of it ([]: it makes none)",
+    )
+
+
 class RolesMap(BaseModel):
-    """The roles map of one generation, by document; `rules` names the rules that made it."""
+    """The roles map of one generation, by document; `rules` names the rules that made it.
+
+    `documents` holds the rules' statements; `refinement`, when an LLM checked them, its verdicts.
+    """
 
     format: int = ROLES_FORMAT
     rules: str = Field(description="Fingerprint of the rules, lexicons and code that extract statements")
     documents: dict[str, DocumentRoles] = Field(default_factory=dict)
+    refinement: Refinement | None = Field(None, description="The LLM's verdicts (roles_llm); None: the rules alone")
+    _applied: list[Statement] | None = PrivateAttr(None)  # statements() once applied (a map is never changed)
+
+    def rule_statements(self) -> list[Statement]:
+        """Every statement the rules found, by document (file name), in reading order within each."""
+        return [s for name in sorted(self.documents) for s in self.documents[name].statements]
 
     def statements(self) -> list[Statement]:
-        """Every statement, by document (file name), in reading order within each."""
-        return [s for name in sorted(self.documents) for s in self.documents[name].statements]
+        """The map's statements: the rules', with the LLM's verdicts applied where it gave one."""
+        if self.refinement is None:
+            return self.rule_statements()
+        if self._applied is None:
+            refinement = self.refinement
+            self._applied = [
+                statement
+                for group in sentence_groups(self.rule_statements())
+                for statement in apply_verdict(
+                    group, refinement.verdicts.get(decision_key(group, refinement.model, refinement.prompt))
+                )
+            ]
+        return list(self._applied)
+
+
+def sentence_groups(statements: list[Statement]) -> list[list[Statement]]:
+    """The statements by sentence: the rules record a sentence's statements one after the other."""
+    groups: list[list[Statement]] = []
+    for statement in statements:
+        last = groups[-1][0] if groups else None
+        if last is not None and (last.passage_id, last.quote, last.heading) == (
+            statement.passage_id,
+            statement.quote,
+            statement.heading,
+        ):
+            groups[-1].append(statement)
+        else:
+            groups.append([statement])
+    return groups
+
+
+def decision_key(group: list[Statement], model: str, prompt: str) -> str:
+    """What a verdict on a sentence answers: the sentence (with its section), the rules' decision on
+    it (its actors and type), the model and the prompt. Anything else changed: it is asked anew."""
+    first = group[0]
+    decision = [(s.actor, s.type) for s in group]
+    material = [first.quote, first.section, first.heading, decision, model, prompt]
+    return hashlib.sha256(json.dumps(material, ensure_ascii=False).encode()).hexdigest()
+
+
+def apply_verdict(group: list[Statement], verdict: list[Assignment] | None) -> list[Statement]:
+    """A sentence's statements after a verdict (None: the rules' statements as they are).
+
+    Only the actor and the type come from the verdict; the quote and its place stay the rules'.
+    """
+    if verdict is None:
+        return group
+    mentions = role_mentions(group[0].quote)
+    made = []
+    for assignment in verdict:
+        same = next((s for s in group if s.actor == assignment.actor), None)
+        named = same.named if same else next((m.text for m in mentions if m.actor == assignment.actor), "")
+        base = same or group[0]
+        made.append(base.model_copy(update={"actor": assignment.actor, "type": assignment.type, "named": named}))
+    return made
+
+
+def carry_refinement(roles: RolesMap, previous: RolesMap | None) -> RolesMap:
+    """`roles` with the verdicts of `previous` that still fit one of its sentences (no LLM asked)."""
+    if previous is None or previous.refinement is None:
+        return roles
+    old = previous.refinement
+    keys = {decision_key(g, old.model, old.prompt) for g in sentence_groups(roles.rule_statements())}
+    kept = {k: v for k, v in old.verdicts.items() if k in keys}
+    return RolesMap(rules=roles.rules, documents=roles.documents, refinement=Refinement(model=old.model, prompt=old.prompt, verdicts=kept))
 
 
 class UnknownRolesFilter(InputError):

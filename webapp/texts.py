@@ -101,7 +101,13 @@ UPLOAD_CHANGED = "Vervangen door de nieuwe versie: {names}."
 UPLOAD_UNCHANGED = "Al in de kennisbank, ongewijzigd: {names}."
 UPLOAD_TOTAL = "De kennisbank telt nu {documents} documenten, {passages} passages."
 UPLOAD_FAILED = "Inlezen mislukt; de kennisbank is niet veranderd."
-INGEST_STAGES = {"read": "Documenten lezen", "embed": "Passages omzetten", "sentences": "Zinnen omzetten", "store": "Opslaan in de kennisbank"}
+INGEST_STAGES = {
+    "read": "Documenten lezen",
+    "embed": "Passages omzetten",
+    "sentences": "Zinnen omzetten",
+    "roles": "Rollenkaart nakijken (taalmodel)",
+    "store": "Opslaan in de kennisbank",
+}
 UPLOAD_SKIPPED = "Niet ingelezen: {name}: {reason}"
 REMOVE_HEADING = "Een document verwijderen"
 REMOVE_LABEL = "Te verwijderen document"

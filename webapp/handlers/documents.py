@@ -64,6 +64,7 @@ def _report_lines(report: IngestReport) -> list[str]:
     ):
         if names:
             lines.append(template.format(names=", ".join(names)))
+    lines.extend(report.roles_llm.lines() if report.roles_llm else [])
     lines.append(texts.UPLOAD_TOTAL.format(documents=report.documents, passages=report.passages))
     return lines
 
