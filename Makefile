@@ -58,6 +58,7 @@ bench: ingest
 	$(BIN)/python benchmarks/answer_latency.py --set evals/sets/test.jsonl
 	$(BIN)/python benchmarks/startup.py
 	$(BIN)/python benchmarks/embedding_speed.py
+	$(BIN)/python -m benchmarks.roles_map
 
 # the headline figures: the frozen test split (dev: eval-dev; nothing is tuned on either)
 eval: ingest
