@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
+from typing import TypeVar
 
 from llama_index.core.llms import ChatMessage, MessageRole
 
@@ -24,9 +25,11 @@ from assistant.grounding import ground
 from assistant.llm_prompts import REWRITE_PROMPT_FILE, build_messages, template
 from steunwijs.dutch.patterns import collapse_ws
 from steunwijs.errors import AnswererUnavailable
-from steunwijs.llm import CALL_ERRORS, make_llm, unavailable
+from steunwijs.llm import CALL_ERRORS, MALFORMED_REPLY_ERRORS, make_llm, unavailable
 from steunwijs.settings import Settings
 from steunwijs.types import Hit
+
+T = TypeVar("T")
 
 # A rewritten question is one line; a model that rambles on is cut off early.
 REWRITE_MAX_TOKENS = 96
@@ -59,33 +62,37 @@ class LLMAnswerer:
         """The full reply, streamed; `llm_timeout` bounds each wait and the whole call."""
         deadline = time.monotonic() + self.settings.llm_timeout
         text = ""
-        try:
-            for chunk in self._llm.stream_chat(messages):
-                text = chunk.message.content or ""
-                if on_text is not None:
-                    on_text(text)
-                if time.monotonic() > deadline:
-                    raise AnswererUnavailable(
-                        f"geen volledig antwoord binnen {self.settings.llm_timeout:g} s van {self.settings.llm_base_url}",
-                        f"no complete reply within {self.settings.llm_timeout:g} s from {self.settings.llm_base_url}",
-                    )
-        except CALL_ERRORS as error:
-            raise unavailable(error, self.settings) from error
+        stream = self._call(lambda: iter(self._llm.stream_chat(messages)))
+        # only the client's own work is guarded: an error in on_text is a bug, not a bad reply
+        while (chunk := self._call(lambda: next(stream, None))) is not None:
+            text = chunk.message.content or ""
+            if on_text is not None:
+                on_text(text)
+            if time.monotonic() > deadline:
+                raise AnswererUnavailable(
+                    f"geen volledig antwoord binnen {self.settings.llm_timeout:g} s van {self.settings.llm_base_url}",
+                    f"no complete reply within {self.settings.llm_timeout:g} s from {self.settings.llm_base_url}",
+                )
         if not text.strip():
             raise AnswererUnavailable(
                 f"{self.settings.llm_base_url} gaf een leeg antwoord", f"{self.settings.llm_base_url} sent an empty reply"
             )
         return text
 
+    def _call(self, call: Callable[[], T]) -> T:
+        """`call()` to the client; a failed call or a 200 reply that is no chat completion (an HTML
+        page, JSON without choices: the client then raises while reading it) is AnswererUnavailable."""
+        try:
+            return call()
+        except (*CALL_ERRORS, *MALFORMED_REPLY_ERRORS) as error:
+            raise unavailable(error, self.settings) from error
+
     def rewrite(self, question: str, history: list[tuple[str, str]]) -> str:
         """A self-contained version of a follow-up `question`, written by the model (one line)."""
         turns = [(collapse_ws(q), collapse_ws(MARKER.sub("", a))) for q, a in history]
         prompt = template(REWRITE_PROMPT_FILE).format(history=turns, question=question)
         llm = make_llm(self.settings, max_tokens=REWRITE_MAX_TOKENS)
-        try:
-            reply = llm.chat([ChatMessage(role=MessageRole.USER, content=prompt)]).message.content or ""
-        except CALL_ERRORS as error:
-            raise unavailable(error, self.settings) from error
+        reply = self._call(lambda: llm.chat([ChatMessage(role=MessageRole.USER, content=prompt)]).message.content) or ""
         lines = [_REWRITE_LABEL.sub("", line).strip().strip("\"'„”“") for line in reply.splitlines()]
         lines = [line for line in lines if line]
         if not lines:

@@ -209,10 +209,11 @@ def test_an_endpoint_that_never_answers_times_out(hits: list[Hit]) -> None:
 class _Endpoint:
     """Answers /v1/chat/completions with `reply` (streamed in pieces, `pause` s apart) or `status`."""
 
-    def __init__(self, reply: str = "", status: int = 200, pause: float = 0.0) -> None:
+    def __init__(self, reply: str = "", status: int = 200, pause: float = 0.0, body: bytes | None = None) -> None:
         self.reply = reply
         self.status = status
         self.pause = pause
+        self.body = body  # sent as is with HTTP 200 (a proxy's HTML page, JSON that is no completion)
         self.requests: list[dict[str, Any]] = []
 
     def handler(self) -> type[BaseHTTPRequestHandler]:
@@ -227,6 +228,8 @@ class _Endpoint:
                 endpoint.requests.append(body)
                 if endpoint.status != 200:
                     self._send(endpoint.status, "application/json", b'{"error": {"message": "kapot"}}')
+                elif endpoint.body is not None:
+                    self._send(200, "text/html" if endpoint.body.startswith(b"<") else "application/json", endpoint.body)
                 elif body.get("stream"):
                     pieces = [endpoint.reply[i : i + 7] for i in range(0, len(endpoint.reply), 7)]
                     events = [_chunk({"role": "assistant", "content": ""})] + [_chunk({"content": p}) for p in pieces]
@@ -279,6 +282,18 @@ def test_an_http_error_is_unavailable(hits: list[Hit]) -> None:
     with _serving(_Endpoint(status=500)) as url:
         with pytest.raises(AnswererUnavailable, check=lambda e: "HTTP-fout 500" in e.nl):
             LLMAnswerer(_settings(url)).compose("Hoeveel leersteuncentra zijn er?", hits, "directie")
+
+
+@pytest.mark.parametrize("body", [b"<html><body>Proxy: log eerst in</body></html>", b'{"choices": []}', b'{"id": "c1"}'])
+def test_a_200_reply_that_is_no_chat_completion_is_unavailable(hits: list[Hit], body: bytes) -> None:
+    """A proxy's login page or a broken server: the user gets the reason, the assistant its fallback."""
+    with _serving(_Endpoint(body=body)) as url:
+        settings = _settings(url)
+        # streamed, such a body holds no events: an empty reply
+        with pytest.raises(AnswererUnavailable, check=lambda e: e.nl == f"{url} gaf een leeg antwoord"):
+            LLMAnswerer(settings).compose("Hoeveel leersteuncentra zijn er?", hits, "directie")
+        with pytest.raises(AnswererUnavailable, check=lambda e: "geen geldig antwoord van een chat-API" in e.nl):
+            LLMAnswerer(settings).rewrite("En in Brussel?", [("Hoeveel leersteuncentra zijn er?", "Er zijn er 43 [1].")])
 
 
 def test_a_reply_that_trickles_past_the_timeout_is_unavailable(hits: list[Hit]) -> None:
