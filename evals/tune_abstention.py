@@ -2,13 +2,16 @@
 
 For every question of the set (follow-ups with the earlier questions of their conversation, the
 chain the eval runner replays: evals.selection.history_chain) it gathers the evidence the assistant decides on (assistant.abstain), then searches a grid
-of thresholds for the lowest sum of the two error rates:
+of thresholds for the fewest missed abstentions among those with few false ones:
 
 - false-abstain rate: answerable questions the assistant would refuse;
 - missed-abstain rate: unanswerable questions it would answer anyway.
 
-Ties go to fewer false abstentions (a refusal of an answerable question is the worse failure for
-a new leerondersteuner), then to the loosest thresholds. Because the same questions choose and
+The false-abstain rate may not exceed `--max-false` (default 0.05, issue 10's goal): a refusal of
+an answerable question is the worse failure for a new leerondersteuner, and minimising the sum of
+the two rates traded a third of the answers for a few more refusals. Among those grid points the
+fewest missed abstentions win, then the fewest false ones, then the loosest thresholds (when no
+point keeps the limit, the fewest false abstentions win). Because the same questions choose and
 score the thresholds, it also reports k-fold cross-validated rates: thresholds chosen without a
 fold, scored on it - the figure to expect on new questions. It prints JSON and writes the chosen
 thresholds and both sets of rates into steunwijs/tables/abstention.toml (unless --dry-run).
@@ -56,10 +59,6 @@ class Rates:
     false_abstain: float
     missed_abstain: float
 
-    @property
-    def total(self) -> float:
-        return self.false_abstain + self.missed_abstain
-
     def as_dict(self) -> dict[str, float]:
         return {"false_abstain_rate": round(self.false_abstain, 4), "missed_abstain_rate": round(self.missed_abstain, 4)}
 
@@ -89,8 +88,14 @@ def _rates(abstains: np.ndarray, answerable: np.ndarray) -> np.ndarray:
     return np.stack([false_abstain, missed], axis=-1)
 
 
-def best_thresholds(features: dict[str, np.ndarray], answerable: np.ndarray) -> tuple[dict[str, float], Rates]:
-    """The grid point with the lowest summed error rates (ties: fewer false abstentions, looser thresholds)."""
+MAX_FALSE = 0.05
+
+
+def best_thresholds(
+    features: dict[str, np.ndarray], answerable: np.ndarray, max_false: float = MAX_FALSE
+) -> tuple[dict[str, float], Rates]:
+    """The grid point with the fewest missed abstentions whose false-abstain rate is at most
+    `max_false` (ties: fewer false abstentions, looser thresholds)."""
     coverage_fails = features["coverage"][None, :] < GRID["min_coverage"][:, None]  # (C, Q)
     known_fails = features["known"][None, :] < GRID["min_known"][:, None]  # (K, Q)
     best_key: tuple[float, float, float] | None = None
@@ -100,7 +105,8 @@ def best_thresholds(features: dict[str, np.ndarray], answerable: np.ndarray) -> 
             base = (features["sentence"] < s) | (features["fused"] < f)  # (Q,)
             abstains = base | coverage_fails[:, None, :] | known_fails[None, :, :]  # (C, K, Q)
             rates = _rates(abstains, answerable)  # (C, K, 2)
-            total = rates.sum(-1)
+            # within the limit: the missed rate (<= 1) decides; beyond it: always worse, fewer false first
+            total = np.where(rates[..., 0] <= max_false + 1e-12, rates[..., 1], 2.0 + rates[..., 0])
             c, k = np.unravel_index(np.lexsort((rates[..., 0].ravel(), total.ravel()))[0], total.shape)
             strictness = float(s) + float(f) * 10 + float(GRID["min_coverage"][c]) + float(GRID["min_known"][k])
             key = (round(float(total[c, k]), 6), round(float(rates[c, k, 0]), 6), strictness)
@@ -128,7 +134,9 @@ def _fold_of(qid: str) -> int:
     return int(hashlib.sha256(qid.encode()).hexdigest(), 16) % FOLDS
 
 
-def cross_validate(ids: list[str], features: dict[str, np.ndarray], answerable: np.ndarray) -> Rates:
+def cross_validate(
+    ids: list[str], features: dict[str, np.ndarray], answerable: np.ndarray, max_false: float = MAX_FALSE
+) -> Rates:
     """Rates of thresholds tuned without each fold, pooled over the held-out folds."""
     folds = np.array([_fold_of(i) for i in ids])
     held_out = np.zeros(len(ids), dtype=bool)
@@ -136,7 +144,7 @@ def cross_validate(ids: list[str], features: dict[str, np.ndarray], answerable: 
         train, test = folds != fold, folds == fold
         if not test.any():
             continue
-        thresholds, _ = best_thresholds({k: v[train] for k, v in features.items()}, answerable[train])
+        thresholds, _ = best_thresholds({k: v[train] for k, v in features.items()}, answerable[train], max_false)
         held_out[test] = decide_all({k: v[test] for k, v in features.items()}, thresholds)
     fa, ma = _rates(held_out, answerable)
     return Rates(float(fa), float(ma))
@@ -166,6 +174,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--dry-run", action="store_true", help="print, do not write steunwijs/tables/abstention.toml"
     )
+    parser.add_argument(
+        "--max-false", type=float, default=MAX_FALSE, help="highest false-abstain rate allowed on the set (default 0.05)"
+    )
     args = parser.parse_args(argv)
     set_path = args.set or split_paths("train")[0]
     set_name = str(args.set) if args.set else f"evals/sets/{set_path.name}"
@@ -180,8 +191,8 @@ def main(argv: list[str] | None = None) -> None:
         features = _features(gather_evidence(questions, settings))
     except SteunwijsError as error:
         parser.exit(error.exit_code, f"Fout: {error.nl}\n")
-    thresholds, rates = best_thresholds(features, answerable)
-    cv = cross_validate([q.id for q in questions], features, answerable)
+    thresholds, rates = best_thresholds(features, answerable, args.max_false)
+    cv = cross_validate([q.id for q in questions], features, answerable, args.max_false)
     decisions = decide_all(features, thresholds)
     report = {
         "model": model_label(settings.embedding_model_path),
@@ -189,6 +200,7 @@ def main(argv: list[str] | None = None) -> None:
         "questions": len(questions),
         "answerable": int(answerable.sum()),
         "unanswerable": int((~answerable).sum()),
+        "max_false_abstain_rate": args.max_false,
         **rates.as_dict(),
         "cross_validated_false_abstain_rate": round(cv.false_abstain, 4),
         "cross_validated_missed_abstain_rate": round(cv.missed_abstain, 4),
