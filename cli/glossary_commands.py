@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import typer
 
 from cli.app import command, open_kb, settings_from_cli
-from kb.glossary import Entry
 from steunwijs.dutch.patterns import collapse_ws
+
+if TYPE_CHECKING:
+    from kb.glossary import Entry  # kb.glossary imports the text analysis (bm25s, scipy): not for every command
 
 
 def entry_text(entry: Entry) -> list[str]:

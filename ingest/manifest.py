@@ -121,9 +121,12 @@ def open_current(settings: Settings) -> Current:
         return Current(store, layout, None, Manifest(), repairs)
     manifest, repair = _manifest(store, layout, pointer)
     ids = [pid for entry in manifest.documents.values() for pid in entry.passage_ids]
-    collection = store.collection(pointer.collection)
-    _, bm25_repair = open_bm25(
-        layout, pointer.generation, ids, lambda: [r.to_passage() for r in store.records(collection)], save=True
+    _, bm25_repair = open_bm25(  # the store is read only to rebuild (an unchanged ingest needs no Chroma client)
+        layout,
+        pointer.generation,
+        ids,
+        lambda: [r.to_passage() for r in store.records(store.collection(pointer.collection))],
+        save=True,
     )
     repairs += [r for r in (repair, bm25_repair) if r is not None]
     return Current(store, layout, pointer, manifest, repairs)

@@ -6,7 +6,9 @@ An index *generation* is one complete, immutable state of the knowledge base:
   (`manifest.json`, written here, its content is the ingest's business) and the roles map
   (`roles.json`, kb/roles_build.py: the statements about actors, rebuilt only for documents that
   changed; with `roles_llm`, an LLM's verdicts on them beside them, kb/roles_refine.py) and the
-  vectors of its point sentences (`sentences.npz`, kb/sentence_vectors.py).
+  vectors of its point sentences (`sentences.npz`, kb/sentence_vectors.py); and, so that a reader
+  needs neither chromadb nor a rebuild, a copy of its records with their vectors (`passages.npz`,
+  kb/passages_file.py) and its glossary (`glossary.json`, kb/glossary.py).
 
 A small *pointer* names the current generation. Readers only ever look at the generation the pointer
 names; `build_generation` writes generation N+1 beside it (collection, BM25 index, manifest) and
@@ -48,6 +50,8 @@ from pydantic import BaseModel, ValidationError
 from kb.bm25 import BM25Index
 from kb.damage import IndexDamaged
 from kb.encoder.adapter import model_label
+from kb.glossary import GLOSSARY_FILE, build_glossary, save_glossary
+from kb.passages_file import PASSAGES_FILE, save_passages
 from kb.roles import ROLES_FILE, ROLES_FORMAT, RolesMap, carry_refinement
 from kb.roles_build import build_roles, rules_fingerprint
 from kb.sentence_vectors import SENTENCES_FILE, SentenceVectors
@@ -251,6 +255,10 @@ def build_generation(
         build_bm25(passages).save(layout.bm25_folder(number))
         write_manifest(layout, number, manifest)
         (sentences or SentenceVectors.empty(model, dim)).save(layout.sentences_path(number))
+        # read back: Chroma keeps the vectors of a cosine collection normalised by itself (the last bit
+        # can differ from ours), and a reader must get exactly what the collection would give it
+        save_passages(layout.folder(number) / PASSAGES_FILE, name, store.records(collection, with_embeddings=True), dim)
+        save_glossary(layout.folder(number) / GLOSSARY_FILE, build_glossary(passages), name)
         previous_roles = read_roles(layout, base.generation) if base else None
         roles = build_roles(passages, previous_roles)
         if roles_refiner is not None:

@@ -9,24 +9,44 @@ own words and can be cited like an answer's sentence. Per term the glossary keep
 3. the first sentence that uses the term (`defined` is then False, and the lexicon's own gloss,
    labelled as Steunwijs's, is all the meaning there is).
 
-Why it is computed when first asked for and cached per generation number (`KnowledgeBase.glossary`)
-rather than stored with the generation like the roles map: it is one pass of regular expressions
-over the sentences (a few tenths of a second for the default corpus, see `build_glossary`), it depends on
-nothing but the passages and the table, and storing it would add a file, a format number and a
-rebuild rule to the generation lifecycle - and time to every ingest, which the issue's speed goal
-forbids. A new generation is a new number, so the cache can never serve a stale glossary.
+It is built when a generation is made and stored in its folder (`glossary.json`), like the roles
+map: building it is one pass of regular expressions over every sentence (a few tenths of a second
+for the default corpus), which the app's start and every fresh `steunwijs ask` would otherwise pay
+again. The file names the collection it belongs to and a fingerprint of the rules that made it
+(`rules_fingerprint`: the table and the code of the glossary rules, sentence splitting and text
+analysis, and this module); a file that is missing (a generation built before it existed, a client
+of a shared server), damaged, of another collection or made by other rules is rebuilt from the
+passages and written anew when the data folder is writable (`open_glossary`). `KnowledgeBase`
+keeps the open glossary per generation number, and a new generation is a new number, so it never
+serves a stale one.
 """
 
 from __future__ import annotations
 
+import hashlib
+import inspect
+import logging
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
+from pydantic import BaseModel, ValidationError
+
+from steunwijs.dutch import analysis, patterns, sentences
 from steunwijs.dutch import glossary as rules
 from steunwijs.dutch.analysis import fold
 from steunwijs.dutch.synonyms import Term
 from steunwijs.errors import InputError
+from steunwijs.files import write_text_atomically
+from steunwijs.resources import read_text
 from steunwijs.types import Citation, Passage
+
+log = logging.getLogger(__name__)
+
+GLOSSARY_FILE = "glossary.json"
+GLOSSARY_FORMAT = 1
 
 
 class UnknownTerm(InputError):
@@ -201,3 +221,100 @@ def build_glossary(passages: list[Passage]) -> Glossary:
             )
         )
     return Glossary(entries)
+
+
+# --- stored with the generation ------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def rules_fingerprint() -> str:
+    """Changes whenever what makes the glossary changes: its table, and the code of its rules, of
+    sentence splitting and text analysis, and of this module (`build_glossary`)."""
+    digest = hashlib.sha256(read_text("tables", rules.GLOSSARY_FILE).encode())
+    for module in (rules, sentences, patterns, analysis, sys.modules[__name__]):
+        digest.update(inspect.getsource(module).encode())
+    return digest.hexdigest()
+
+
+class _StoredEntry(BaseModel):
+    term: str
+    passage_id: str
+    quote: str
+    expansion: str
+    meaning: str
+    defined: bool
+    uses: int
+    spellings: list[str]
+
+
+class _StoredGlossary(BaseModel):
+    format: int
+    rules: str
+    collection: str
+    entries: list[_StoredEntry]
+
+
+def save_glossary(path: Path, glossary: Glossary, collection: str) -> None:
+    """Store a generation's glossary (atomically: a reader sees the old file or the new one)."""
+    stored = _StoredGlossary(
+        format=GLOSSARY_FORMAT,
+        rules=rules_fingerprint(),
+        collection=collection,
+        entries=[
+            _StoredEntry(
+                term=e.term,
+                passage_id=e.passage.id,
+                quote=e.quote,
+                expansion=e.expansion,
+                meaning=e.meaning,
+                defined=e.defined,
+                uses=e.uses,
+                spellings=list(e.spellings),
+            )
+            for e in glossary.entries
+        ],
+    )
+    write_text_atomically(path, stored.model_dump_json())
+
+
+def read_glossary(path: Path, collection: str, passages: list[Passage]) -> Glossary | None:
+    """The stored glossary of `collection`; None (and a log line) when it is missing, unreadable,
+    of another collection or format, made by other rules, or names a passage it does not have."""
+    if not path.exists():
+        log.info("no stored glossary at %s", path)
+        return None
+    try:
+        stored = _StoredGlossary.model_validate_json(path.read_bytes())
+    except (OSError, ValidationError) as error:  # broken JSON is a ValidationError too
+        log.warning("glossary %s is unreadable (%s); it is rebuilt", path, error)
+        return None
+    if (stored.format, stored.collection, stored.rules) != (GLOSSARY_FORMAT, collection, rules_fingerprint()):
+        log.info("glossary %s was made for another collection or by other rules; it is rebuilt", path)
+        return None
+    by_id = {p.id: p for p in passages}
+    if any(e.passage_id not in by_id or e.quote not in by_id[e.passage_id].text for e in stored.entries):
+        log.warning("glossary %s cites passages or sentences it does not have; it is rebuilt", path)
+        return None
+    return Glossary(
+        Entry(
+            term=e.term,
+            passage=by_id[e.passage_id],
+            quote=e.quote,
+            expansion=e.expansion,
+            meaning=e.meaning,
+            defined=e.defined,
+            uses=e.uses,
+            spellings=tuple(e.spellings),
+        )
+        for e in stored.entries
+    )
+
+
+def open_glossary(path: Path, collection: str, passages: list[Passage], save: bool) -> Glossary:
+    """A generation's glossary: the stored one, else built from its `passages` (and stored when `save`
+    and the generation's folder still exists: an ingest may have discarded it meanwhile)."""
+    stored = read_glossary(path, collection, passages)
+    if stored is not None:
+        return stored
+    glossary = build_glossary(passages)
+    if save and path.parent.is_dir():
+        save_glossary(path, glossary, collection)
+    return glossary

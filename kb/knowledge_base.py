@@ -25,18 +25,16 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar
 
-from chromadb.errors import NotFoundError
-
 from kb.fusion import FUSION_FILE, LinearFusion, load_fusion
 from kb.generations import Layout, Pointer, model_id, open_roles
-from kb.glossary import Glossary, build_glossary
+from kb.glossary import GLOSSARY_FILE, Glossary, open_glossary
 from kb.loading import Generation
 from kb.recovery import current_pointer, load_generation
 from kb.retriever import Candidates, HybridRetriever
 from kb.roles import RolesMap, Statement, filter_statements
 from kb.scope import scoped_search
 from kb.sentence_vectors import SentenceVectors
-from kb.store import Store
+from kb.store import Store, not_found_error
 from steunwijs.dutch.synonyms import Expander, default_expander
 from steunwijs.errors import ConfigurationError, InputError
 from steunwijs.resources import resource_path
@@ -155,7 +153,7 @@ class KnowledgeBase:
         """Run `action` on the current generation; if an ingest deleted it meanwhile, once more on the new one."""
         try:
             return action(self._current())
-        except NotFoundError:
+        except not_found_error():
             return action(self._current(force=True))
 
     def warm_up(self) -> None:
@@ -346,11 +344,13 @@ class KnowledgeBase:
 
     # --- the glossary ("Begrippen") --------------------------------------------------------------
     def _glossary_of(self, generation: Generation) -> tuple[Glossary, Expander]:
-        """The generation's glossary and the synonym table's expander extended with its acronyms (cached)."""
+        """The generation's glossary (stored with it, kb.glossary.open_glossary) and the synonym table's
+        expander extended with its acronyms (cached per generation)."""
         number = generation.pointer.generation
         with self._lock:
             if self._glossary is None or self._glossary[0] != number:
-                glossary = build_glossary(generation.passages)
+                path = self.layout.folder(number) / GLOSSARY_FILE
+                glossary = open_glossary(path, generation.pointer.collection, generation.passages, save=not self.read_only)
                 self._glossary = (number, glossary, default_expander().extended(glossary.expansion_terms()))
             return self._glossary[1], self._glossary[2]
 

@@ -1,6 +1,9 @@
 """A generation loaded for search: its passages, their vectors and its BM25 index, in memory.
 
-Loading reads the generation's records from Chroma once (with their vectors) and its BM25 folder.
+Loading reads the generation's records once (with their vectors) and its BM25 folder. With the
+embedded store the records come from the generation's folder (kb/passages_file.py: no chromadb
+import, no client) while its collection exists; else, and with a Chroma server, from Chroma, and the
+folder's copy is written anew when the data folder is writable.
 BM25 is derived data: a folder that is missing (a client of a shared Chroma server that did not
 build it), stale (another text analysis) or damaged (truncated, overwritten) is rebuilt from the
 records, saved when the data folder is writable and kept in memory when it is not, and the repair
@@ -21,13 +24,13 @@ from functools import cached_property
 from pathlib import Path
 
 import numpy as np
-from chromadb.api.models.Collection import Collection
 
 from kb.bm25 import BM25Damaged, BM25Index, BM25Mismatch
 from kb.damage import Repair
 from kb.generations import Layout, Pointer, build_bm25
+from kb.passages_file import PASSAGES_FILE, read_passages, save_passages
 from kb.sentence_vectors import SentenceVectors
-from kb.store import Store
+from kb.store import Store, StoredRecord
 from steunwijs.types import DocumentMeta, Passage
 
 log = logging.getLogger(__name__)
@@ -88,6 +91,23 @@ def _save_bm25_once(index: BM25Index, folder: Path) -> None:
         shutil.rmtree(tmp)
 
 
+def _records(store: Store, layout: Layout, pointer: Pointer) -> list[StoredRecord]:
+    """The generation's records with their vectors: from its folder's copy when the embedded store
+    still holds the collection it copies, else from the store (and the copy written anew)."""
+    path = layout.folder(pointer.generation) / PASSAGES_FILE
+    if store.is_server:
+        return store.records(store.collection(pointer.collection), with_embeddings=True)
+    kept = read_passages(path, pointer.collection, pointer.dim)
+    if kept is not None and store.has_collection(pointer.collection):
+        return kept
+    records = store.records(store.collection(pointer.collection), with_embeddings=True)
+    # only into a folder that still exists: an ingest may have discarded this generation meanwhile
+    if not store.read_only and path.parent.is_dir():
+        save_passages(path, pointer.collection, records, pointer.dim)
+        log.info("stored the passages of generation %d in %s", pointer.generation, path)
+    return records
+
+
 @dataclass
 class Generation:
     """A generation loaded for search: its passages (in BM25 order), their vectors and the BM25 index.
@@ -98,7 +118,6 @@ class Generation:
     """
 
     pointer: Pointer
-    collection: Collection
     passages: list[Passage]
     vectors: np.ndarray  # (passages, dim) float32, row i is passages[i]
     bm25: BM25Index
@@ -108,8 +127,8 @@ class Generation:
 
     @classmethod
     def load(cls, store: Store, layout: Layout, pointer: Pointer) -> Generation:
-        collection = store.collection(pointer.collection)
-        records = store.records(collection, with_embeddings=True)
+        """Raises chromadb's NotFoundError (kb.store.not_found_error) when the collection is gone."""
+        records = _records(store, layout, pointer)
         by_id = {r.id: r.to_passage() for r in records}
         vector_of = {r.id: r.embedding for r in records}
         bm25, repair = open_bm25(
@@ -122,7 +141,6 @@ class Generation:
         vectors = np.stack([vector_of[pid] for pid in bm25.ids]) if passages else np.zeros((0, dim), np.float32)
         return cls(
             pointer=pointer,
-            collection=collection,
             passages=passages,
             vectors=vectors.astype(np.float32, copy=False),
             bm25=bm25,

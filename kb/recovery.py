@@ -14,12 +14,10 @@ from __future__ import annotations
 
 import logging
 
-from chromadb.errors import NotFoundError
-
 from kb.damage import IndexDamaged, Repair
 from kb.generations import POINTER_PURPOSE, Layout, Pointer, PointerDamaged, publish, read_pointer
 from kb.loading import Generation
-from kb.store import Store
+from kb.store import Store, not_found_error
 
 log = logging.getLogger(__name__)
 
@@ -67,12 +65,12 @@ def load_generation(store: Store, layout: Layout, pointer: Pointer) -> tuple[Gen
     """
     try:
         return Generation.load(store, layout, pointer), None
-    except NotFoundError:
+    except not_found_error():
         fresh, repair = current_pointer(store, layout)
     if fresh is not None and fresh != pointer:
         try:
             return Generation.load(store, layout, fresh), repair
-        except NotFoundError:
+        except not_found_error():
             pointer = fresh
     fallback, repair = _missing(store, layout, pointer)
     return Generation.load(store, layout, fallback), repair

@@ -18,7 +18,14 @@ from the collection alone (see ingest/manifest.py).
 A read-only data folder (a read-only mount, `chmod -w`) still serves reads: Chroma's embedded
 client must write even to open its database (SQLite answers "attempt to write a readonly
 database"), so the store is then opened from a private copy in a temporary folder, made once when
-the `Store` is created, and `read_only` tells callers that writing (ingest) is off.
+the client is first needed, and `read_only` tells callers that writing (ingest) is off.
+
+chromadb is imported, and the embedded client opened, only when a call needs them (importing
+chromadb takes about a second of a fresh process): a generation whose passages and vectors are
+stored in its folder (kb/passages_file.py) is searched without them, and `collection_names`
+reads the embedded store's catalogue with SQLite itself until the client is open (the names
+Chroma would list; any SQLite error falls back on the client). `not_found_error()` is chromadb's
+`NotFoundError` for an `except` clause, without importing chromadb for it.
 """
 
 from __future__ import annotations
@@ -26,29 +33,58 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import sqlite3
+import sys
 import tempfile
+import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import chromadb
-import httpx
 import numpy as np
-from chromadb.api import ClientAPI
-from chromadb.api.models.Collection import Collection
-from chromadb.config import Settings as ChromaSettings
-from chromadb.errors import InternalError, NotFoundError
 
 from steunwijs.errors import ConfigurationError, StoreUnavailable
 from steunwijs.settings import Settings
 from steunwijs.types import DocumentMeta, Passage
 
-__all__ = ["NotFoundError", "ServerAddress", "Store", "StoreUnavailable", "StoredRecord", "flat_metadata", "writable"]
+if TYPE_CHECKING:
+    from chromadb.api import ClientAPI
+    from chromadb.api.models.Collection import Collection
+
+__all__ = [
+    "ServerAddress",
+    "Store",
+    "StoreUnavailable",
+    "StoredRecord",
+    "flat_metadata",
+    "not_found_error",
+    "writable",
+]
 
 log = logging.getLogger(__name__)
+
+CATALOGUE_FILE = "chroma.sqlite3"  # the embedded store's SQLite database (its collections table)
+# the tenant and database every client here uses (chromadb.config.DEFAULT_TENANT / DEFAULT_DATABASE)
+_TENANT, _DATABASE = "default_tenant", "default_database"
+
+
+class _NeverRaised(Exception):
+    """Stands in for a library's exception class while the library is not imported (so nothing raised it)."""
+
+
+def _loaded(module: str, name: str) -> type[BaseException]:
+    """`module.name` if that module is imported, else a class nothing raises: for `except` clauses
+    that must not import a slow library only to name its exception."""
+    found = sys.modules.get(module)
+    return getattr(found, name) if found is not None else _NeverRaised
+
+
+def not_found_error() -> type[BaseException]:
+    """chromadb's NotFoundError (a collection is gone), for `except not_found_error():`."""
+    return _loaded("chromadb.errors", "NotFoundError")
 
 
 def _unreachable(url: str | None, error: Exception) -> StoreUnavailable:
@@ -153,30 +189,51 @@ class Store:
     """A Chroma client plus the few operations the knowledge base needs, with connection errors made clear."""
 
     def __init__(self, settings: Settings) -> None:
-        chroma_settings = ChromaSettings(anonymized_telemetry=False)
         self.url = settings.chroma_url
         self.read_only = not writable(settings.data_dir)
+        self._chroma_dir = settings.chroma_dir
         self._snapshot: tempfile.TemporaryDirectory[str] | None = None
+        self._client: ClientAPI | None = None
+        self._opening = threading.Lock()  # one embedded client, even when two threads need it at once
         if self.url:
-            address = ServerAddress.parse(self.url)
             self.location = self.url
-            with self._guard():
-                try:
-                    self.client: ClientAPI = chromadb.HttpClient(
-                        host=address.host, port=address.port, ssl=address.ssl, settings=chroma_settings
-                    )
-                except ValueError as error:  # chromadb's wording for a refused first connection
-                    raise _unreachable(self.url, error) from error
+            self._client = self._server_client(ServerAddress.parse(self.url))  # a wrong address fails here
         else:
             self.location = str(settings.chroma_dir)
-            path = self._local_path(settings.chroma_dir)
+
+    def _server_client(self, address: ServerAddress) -> ClientAPI:
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        with self._guard():
             try:
-                self.client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
-            except InternalError as error:  # e.g. a store file that is read-only in a writable folder
-                raise StoreUnavailable(
-                    f"De opslag in {settings.chroma_dir} kan niet geopend worden: {error}",
-                    f"Cannot open the store in {settings.chroma_dir}: {error}",
-                ) from error
+                return chromadb.HttpClient(
+                    host=address.host, port=address.port, ssl=address.ssl, settings=ChromaSettings(anonymized_telemetry=False)
+                )
+            except ValueError as error:  # chromadb's wording for a refused first connection
+                raise _unreachable(self.url, error) from error
+
+    @property
+    def client(self) -> ClientAPI:
+        """The Chroma client; the embedded one is opened (and chromadb imported) on first use."""
+        with self._opening:
+            if self._client is None:
+                self._client = self._embedded_client()
+        return self._client
+
+    def _embedded_client(self) -> ClientAPI:
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+        from chromadb.errors import InternalError
+
+        path = self._local_path(self._chroma_dir)
+        try:
+            return chromadb.PersistentClient(path=str(path), settings=ChromaSettings(anonymized_telemetry=False))
+        except InternalError as error:  # e.g. a store file that is read-only in a writable folder
+            raise StoreUnavailable(
+                f"De opslag in {self._chroma_dir} kan niet geopend worden: {error}",
+                f"Cannot open the store in {self._chroma_dir}: {error}",
+            ) from error
 
     def _local_path(self, chroma_dir: Path) -> Path:
         """Where the embedded client opens the store: the folder itself, or a private copy when read-only."""
@@ -198,7 +255,7 @@ class Store:
     def _guard(self) -> Iterator[None]:
         try:
             yield
-        except httpx.TransportError as error:
+        except _loaded("httpx", "TransportError") as error:  # only a server client speaks httpx
             raise _unreachable(self.url, error) from error
 
     # --- collections --------------------------------------------------------------------------
@@ -221,8 +278,33 @@ class Store:
             return self.client.get_collection(name, embedding_function=None)
 
     def collection_names(self) -> list[str]:
+        if self._client is None and not self.is_server:
+            names = self._catalogue_names()
+            if names is not None:
+                return names
         with self._guard():
             return [c if isinstance(c, str) else c.name for c in self.client.list_collections()]
+
+    def has_collection(self, name: str) -> bool:
+        return name in self.collection_names()
+
+    def _catalogue_names(self) -> list[str] | None:
+        """The embedded store's collection names read from its SQLite catalogue (milliseconds, no
+        chromadb); None when it cannot be read (no store yet, another schema): ask the client then."""
+        path = self._chroma_dir / CATALOGUE_FILE
+        if not path.is_file():
+            return None
+        try:
+            with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as db:
+                rows = db.execute(
+                    "SELECT c.name FROM collections c JOIN databases d ON c.database_id = d.id"
+                    " WHERE d.name = ? AND d.tenant_id = ?",
+                    (_DATABASE, _TENANT),
+                ).fetchall()
+        except sqlite3.Error as error:
+            log.info("reading the collection names from %s failed (%s); asking Chroma", path, error)
+            return None
+        return [str(name) for (name,) in rows]
 
     def drop(self, name: str) -> None:
         with self._guard():

@@ -1,4 +1,5 @@
-"""File hashing, inter-process file locks and folder swaps, shared by ingest and the model setup.
+"""File hashing, inter-process file locks, atomic writes and folder swaps, shared by ingest, the
+knowledge base and the model setup.
 
 Both decide "has this file changed?" by its sha256, and both must not run twice at once over one
 folder (several processes, or engineers, share `data/` and `models/`). The lock is an `flock`, so
@@ -9,7 +10,9 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import os
 import shutil
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +26,27 @@ def sha256_file(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def write_text_atomically(path: Path, text: str) -> None:
+    """Write `text` to `path` so that a reader sees the old file or the new one, never a part:
+    a temp file beside it, fsynced, renamed over it, and the folder fsynced."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
 
 
 class LockTimeout(TimeoutError):
