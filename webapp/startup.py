@@ -12,7 +12,6 @@ import threading
 from dataclasses import dataclass
 from enum import Enum
 
-from ingest.pipeline import ingest_folder
 from kb.knowledge_base import KnowledgeBase
 from steunwijs.errors import SteunwijsError
 from steunwijs.settings import Settings
@@ -110,6 +109,8 @@ class Startup:
         ingested = False
         repaired: list[str] = []
         if kb.is_empty():
+            from ingest.pipeline import ingest_folder  # only a first start ingests (and imports the readers)
+
             self._set(Phase.INGESTING, texts.STATUS_INGESTING)
 
             def progress(stage: str, done: int, total: int) -> None:

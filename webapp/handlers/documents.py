@@ -12,13 +12,11 @@ import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
 from ingest.errors import ReadOnlyDataFolder, SkipReason, UnreadableDocument
-from ingest.pipeline import IngestReport, ingest_files, remove_documents
-from ingest.readers import read_document
 from kb.damage import Repair
 from kb.store import writable
 from steunwijs.errors import SteunwijsError
@@ -28,6 +26,9 @@ from webapp.citation_panel import render_message, render_passages
 from webapp.errors import shows_errors, user_message
 from webapp.handlers.progress import ProgressCallback, stage_reporter
 from webapp.startup import Startup
+
+if TYPE_CHECKING:  # the ingest (its readers: pypdf, python-docx, BeautifulSoup) is imported at the first upload
+    from ingest.pipeline import IngestReport
 
 log = logging.getLogger(__name__)
 
@@ -125,6 +126,9 @@ class DocumentsHandler:
         Each file is read once before it is copied, so that an unreadable upload never replaces
         a good earlier version with the same name; the others are still ingested.
         """
+        from ingest.pipeline import ingest_files
+        from ingest.readers import read_document
+
         if not files:
             return texts.UPLOAD_NONE
         if not writable(self.settings.data_dir):
@@ -158,6 +162,8 @@ class DocumentsHandler:
     @shows_errors(lambda message: f"{texts.REMOVE_FAILED} {message}")
     def remove(self, source: str | None) -> str:
         """Remove a document from the knowledge base (and its copy in data/uploads/, if it was uploaded)."""
+        from ingest.pipeline import remove_documents
+
         if not source:
             return texts.REMOVE_NONE
         titles = {info.doc.source: info.doc.title for info in self.startup.knowledge_base().documents()}
