@@ -82,6 +82,7 @@ class ExtractiveAnswerer:
         chosen = select(
             self.ranker.rank(question, hits),
             MAX_POINTS_GROUPED if grouped else MAX_POINTS,
+            self.ranker.selection,
             spread_sources=qtype == "vergelijking",
         )
         ordered = _grouped_order(chosen) if grouped else [(c, None) for c in chosen]
@@ -96,7 +97,7 @@ class ExtractiveAnswerer:
 
     def _quiz(self, question: str, hits: list[Hit]) -> tuple[list[str], list[DraftCitation]]:
         """The chosen sentences as gaps to fill in, with the key (the same for every persona)."""
-        chosen = select(self.ranker.rank(question, hits), MAX_POINTS_QUIZ)
+        chosen = select(self.ranker.rank(question, hits), MAX_POINTS_QUIZ, self.ranker.selection)
         items: list[tuple[quiz.Cloze, str]] = []
         citations: list[DraftCitation] = []
         for candidate in chosen:

@@ -21,12 +21,14 @@ before, so ranking is deterministic.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+from pydantic import BaseModel, Field, RootModel
 
 from assistant import point_rules
 from kb.embeddings import Embedder
@@ -36,6 +38,7 @@ from kb.sentence_vectors import SentenceVectors
 from steunwijs.dutch.points import point_sentences
 from steunwijs.dutch.sentences import Sentence
 from steunwijs.dutch.terms import QueryTerms, content_stems, query_terms
+from steunwijs.resources import load_toml
 from steunwijs.types import Hit, Passage
 
 # --- ranking and selection parameters (chosen on evals/sets/steunwijs.jsonl: citation support,
@@ -45,10 +48,8 @@ WEIGHT_LEXICAL = 0.05  # weight of content-word coverage next to the cosine (cos
 WEIGHT_RETRIEVAL = 0.15  # weight of the passage's fused score relative to the best hit's (hybrid
 # retrieval judges whole passages better than a cosine judges one sentence)
 MMR_LAMBDA = 0.7  # relevance vs. novelty in maximal marginal relevance
-RELEVANCE_MARGIN = 0.05  # a point must score within this of the best sentence
 CONTEXT_PENALTY = 0.015  # for a sentence that leans on the one before ("Dit ...", "Ook zij ...")
 SPREAD_BONUS = 0.02  # comparison questions: for a point from a document not cited yet
-DUPLICATE_COSINE = 0.95  # sentences this similar say the same thing
 DUPLICATE_OVERLAP = 0.8  # ... and so do sentences sharing this share of their content words
 CACHE_PASSAGES = 2048  # passages whose sentence embeddings are kept
 # Openers that point back to the previous sentence; out of context such a point reads oddly.
@@ -57,6 +58,32 @@ _LEANS_BACK = re.compile(
     r"hierbij|hierdoor|daardoor|bovendien|verder|tot\s+slot|ten\s+slotte)\b",
     re.I,
 )
+
+SELECTION_FILE = "selection.toml"
+PLAIN_MODEL = "multilingual-e5-small"
+log = logging.getLogger(__name__)
+
+
+class Selection(BaseModel, frozen=True):
+    """How many ranked sentences become points: per embedding model (steunwijs/tables/selection.toml)."""
+
+    relevance_margin: float = Field(gt=0, description="A point must score within this of the best sentence.")
+    duplicate_cosine: float = Field(gt=0, le=1, description="Sentences at least this similar say the same thing.")
+    measured: dict[str, str | int | float] = Field(default_factory=dict)
+
+
+class SelectionTable(RootModel[dict[str, Selection]]):
+    """steunwijs/tables/selection.toml: model folder name -> its selection parameters."""
+
+
+def load_selection(model_key: str) -> Selection:
+    """The selection parameters of an embedding model; a model without its own gets the plain model's."""
+    table = load_toml("tables", SELECTION_FILE, SelectionTable).root
+    if model_key in table:
+        return table[model_key]
+    log.warning("no selection parameters for model %r; using those of %r", model_key, PLAIN_MODEL)
+    return table[PLAIN_MODEL]
+
 
 @dataclass(frozen=True)
 class PassageSentences:
@@ -94,9 +121,11 @@ class SentenceRanker:
         embedder: Embedder,
         stored: Callable[[], SentenceVectors | None] = lambda: None,
         cache_size: int = CACHE_PASSAGES,
+        selection: Selection | None = None,
     ) -> None:
         self.embedder = embedder
         self.stored = stored
+        self.selection = selection or load_selection(PLAIN_MODEL)  # how many of its candidates become points
         self._passages: LRU[tuple[str, str], PassageSentences] = LRU(cache_size)
         self.embedded = 0  # sentences this ranker had to embed itself (the table lacked them)
 
@@ -151,15 +180,18 @@ def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / min(len(a), len(b)) if a and b else 0.0
 
 
-def select(candidates: list[Candidate], limit: int, spread_sources: bool = False) -> list[Candidate]:
+def select(
+    candidates: list[Candidate], limit: int, selection: Selection, spread_sources: bool = False
+) -> list[Candidate]:
     """Maximal marginal relevance over the ranked candidates, without near-duplicates.
 
-    With `spread_sources` (comparison questions need two documents), a candidate from a document
-    not chosen yet gets a small bonus.
+    `selection` holds the margin and the duplicate cosine of the model that ranked them (see
+    SentenceRanker.selection). With `spread_sources` (comparison questions need two documents), a
+    candidate from a document not chosen yet gets a small bonus.
     """
     if not candidates:
         return []
-    floor = candidates[0].score - RELEVANCE_MARGIN
+    floor = candidates[0].score - selection.relevance_margin
     pool = [c for c in candidates if c.score >= floor]
     chosen: list[Candidate] = []
     while pool and len(chosen) < limit:
@@ -174,7 +206,7 @@ def select(candidates: list[Candidate], limit: int, spread_sources: bool = False
         pool = [
             c
             for c in pool
-            if float(c.vector @ best.vector) < DUPLICATE_COSINE
+            if float(c.vector @ best.vector) < selection.duplicate_cosine
             and _overlap(c.stems, best.stems) < DUPLICATE_OVERLAP
             and c.sentence.clean != best.sentence.clean
         ]
@@ -184,4 +216,4 @@ def select(candidates: list[Candidate], limit: int, spread_sources: bool = False
 @lru_cache(maxsize=4)
 def sentence_ranker(kb: KnowledgeBase) -> SentenceRanker:
     """The process-wide ranker (and its sentence cache) for a knowledge base and its stored vectors."""
-    return SentenceRanker(kb.embedder, kb.sentence_vectors)
+    return SentenceRanker(kb.embedder, kb.sentence_vectors, selection=load_selection(kb.settings.model_key))

@@ -201,8 +201,8 @@ def _key(text: str) -> str:
 def key_statements(theme: str, kb: KnowledgeBase, recorded: Sequence[Statement]) -> list[KeyStatement]:
     """The theme's best sentences, spread over documents, as citations [1], [2], ... in ranked order."""
     hits = kb.scoped_search(theme, k=SEARCH_K)
-    ranked = sentence_ranker(kb).rank(theme, hits, top_passages=SEARCH_K)
-    chosen = select(ranked, STATEMENTS, spread_sources=True)
+    ranker = sentence_ranker(kb)
+    chosen = select(ranker.rank(theme, hits, top_passages=SEARCH_K), STATEMENTS, ranker.selection, spread_sources=True)
     by_text = {(s.source, _key(s.quote)): s for s in recorded if not s.heading}
     found = []
     for n, candidate in enumerate(chosen, start=1):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.ranking import RELEVANCE_MARGIN, Candidate, select
+from assistant.ranking import Candidate, Selection, load_selection, select
 from kb.lru import LRU
 from steunwijs.dutch.points import usable
 from steunwijs.dutch.sentences import Sentence, split_sentences
@@ -53,17 +53,23 @@ def candidate(text: str, vector: list[float], score: float, hit: int = 0, source
     return Candidate(hit, source, sentence, v, content_stems(text), dense=score, lexical=0.0, score=score)
 
 
+PLAIN = Selection(relevance_margin=0.05, duplicate_cosine=0.95)
+
+
 def test_select_prefers_a_different_point_over_a_near_copy() -> None:
     best = candidate("Het CLB schrijft het gemotiveerd verslag voor de leerling.", [1, 0, 0], 0.90)
     copy = candidate("Het CLB schrijft het gemotiveerd verslag voor elke leerling.", [1, 0.01, 0], 0.89, hit=1)
     other = candidate("De directie geeft de leerondersteuner een duidelijk mandaat.", [0, 1, 0], 0.88)
-    assert select([best, copy, other], limit=3) == [best, other]
+    assert select([best, copy, other], limit=3, selection=PLAIN) == [best, other]
 
 
 def test_select_drops_sentences_far_below_the_best() -> None:
     best = candidate("Het CLB schrijft het gemotiveerd verslag voor de leerling.", [1, 0, 0], 0.90)
-    weak = candidate("De directie geeft de leerondersteuner een duidelijk mandaat.", [0, 1, 0], 0.90 - 2 * RELEVANCE_MARGIN)
-    assert select([best, weak], limit=3) == [best]
+    weak = candidate("De directie geeft de leerondersteuner een duidelijk mandaat.", [0, 1, 0], 0.90 - 2 * PLAIN.relevance_margin)
+    assert select([best, weak], limit=3, selection=PLAIN) == [best]
+    # a model whose cosines spread wider gets a wider margin: the same sentence is then a point
+    wide = Selection(relevance_margin=3 * PLAIN.relevance_margin, duplicate_cosine=0.95)
+    assert select([best, weak], limit=3, selection=wide) == [best, weak]
 
 
 def test_select_respects_the_limit_and_an_empty_pool() -> None:
@@ -73,16 +79,22 @@ def test_select_respects_the_limit_and_an_empty_pool() -> None:
         "Ouders kiezen zelf een leersteuncentrum voor hun kind.",
     ]
     pool = [candidate(t, v, 0.9 - i * 0.001) for i, (t, v) in enumerate(zip(texts, np.eye(3).tolist()))]
-    assert len(select(pool, limit=2)) == 2
-    assert select([], limit=4) == []
+    assert len(select(pool, limit=2, selection=PLAIN)) == 2
+    assert select([], limit=4, selection=PLAIN) == []
 
 
 def test_comparisons_prefer_a_second_document() -> None:
     first = candidate("Het CLB schrijft het gemotiveerd verslag voor de leerling.", [1, 0, 0], 0.900, source="000.txt")
     same = candidate("De directie geeft de leerondersteuner een duidelijk mandaat.", [0, 1, 0], 0.899, source="000.txt")
     other = candidate("Ouders kiezen zelf een leersteuncentrum voor hun kind.", [0, 0, 1], 0.890, source="004.txt")
-    assert select([first, same, other], limit=2) == [first, same]
-    assert select([first, same, other], limit=2, spread_sources=True) == [first, other]
+    assert select([first, same, other], limit=2, selection=PLAIN) == [first, same]
+    assert select([first, same, other], limit=2, selection=PLAIN, spread_sources=True) == [first, other]
+
+
+def test_each_model_has_its_selection_and_an_unknown_one_gets_the_plain_models() -> None:
+    plain = load_selection("multilingual-e5-small")
+    assert load_selection("another-model") == plain
+    assert 0 < plain.relevance_margin < 0.5 and 0.5 < plain.duplicate_cosine <= 1
 
 
 def test_lru_keeps_the_most_recently_used() -> None:

@@ -74,6 +74,7 @@ def test_the_tuner_judges_a_weight_by_the_first_point_it_makes() -> None:
     import numpy as np
 
     from assistant.ranking import Candidate
+    from assistant.ranking import PLAIN_MODEL, load_selection
     from evals.tuning.points import Case, judge
     from steunwijs.dutch.sentences import split_sentences
 
@@ -91,5 +92,5 @@ def test_the_tuner_judges_a_weight_by_the_first_point_it_makes() -> None:
         quoted=[False, True],
     )
 
-    assert judge([case], {"number": 0.0}) == (0.0, 1.0)  # the evidence is a point, but not the first
-    assert judge([case], {"number": 0.02}) == (1.0, 1.0)  # the number rule puts it first
+    assert judge([case], {"number": 0.0}, load_selection(PLAIN_MODEL)) == (0.0, 1.0)  # the evidence is a point, but not the first
+    assert judge([case], {"number": 0.02}, load_selection(PLAIN_MODEL)) == (1.0, 1.0)  # the number rule puts it first

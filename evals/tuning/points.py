@@ -26,7 +26,7 @@ from pathlib import Path
 
 from assistant import point_rules
 from assistant.extractive import MAX_POINTS
-from assistant.ranking import Candidate, select, sentence_ranker
+from assistant.ranking import Candidate, Selection, select, sentence_ranker
 from evals.matching import holds, point_overlap
 from evals.questionset import Question, load_set
 from evals.splits import guard_tuning, split_paths
@@ -79,7 +79,7 @@ def _is_evidence(sentence: str, quote: str) -> bool:
     return holds(quote, sentence) or point_overlap(quote, sentence) >= EVIDENCE_OVERLAP
 
 
-def judge(found: Sequence[Case], weights: dict[str, float]) -> tuple[float, float]:
+def judge(found: Sequence[Case], weights: dict[str, float], selection: Selection) -> tuple[float, float]:
     """(first, support): shares of questions whose first point / some point has the evidence."""
     first = support = 0
     for case in found:
@@ -90,7 +90,7 @@ def judge(found: Sequence[Case], weights: dict[str, float]) -> tuple[float, floa
         holds_evidence = {id(c): e for c, e in zip(rescored, case.evidence)}
         is_evidence = {id(c): e for c, e in zip(rescored, case.quoted)}
         rescored.sort(key=lambda c: (-c.score, c.hit, c.sentence.start))
-        chosen = select(rescored, MAX_POINTS)
+        chosen = select(rescored, MAX_POINTS, selection)
         first += bool(chosen) and is_evidence[id(chosen[0])]
         support += any(holds_evidence[id(c)] for c in chosen)
     n = max(len(found), 1)
@@ -125,10 +125,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     train = cases([q for p in train_paths for q in load_set(p)], kb)
     dev = cases([q for p in split_paths("dev") for q in load_set(p)], kb)
     zero = {k: 0.0 for k in UNITS}
-    scored = sorted(((sum(judge(train, w)), w) for w in grid()), key=lambda pair: -pair[0])
+    selection = sentence_ranker(kb).selection
+    scored = sorted(((sum(judge(train, w, selection)), w) for w in grid()), key=lambda pair: -pair[0])
     best = scored[0][1]
-    print(f"train ({len(train)} questions): zero {judge(train, zero)}, best {judge(train, best)} with {best}")
-    dev_zero, dev_best = judge(dev, zero), judge(dev, best)
+    print(f"train ({len(train)} questions): zero {judge(train, zero, selection)}, best {judge(train, best, selection)} with {best}")
+    dev_zero, dev_best = judge(dev, zero, selection), judge(dev, best, selection)
     print(f"dev ({len(dev)} questions): zero first/support {dev_zero}, best {dev_best}")
     if args.write:
         if sum(dev_best) >= sum(dev_zero):
