@@ -105,8 +105,46 @@ TO_CENTRES = Context(recommendation=True, addressees=("leersteuncentrum",))
             Context(reader="leerondersteuner"),
             [("leerondersteuner", "rol")],
         ),
+        # what is demanded of someone, a task given, a prohibition, "belangrijk dat", recognition conditions
+        ("Dat vergt van leerkrachten heel wat werk.", NONE, [("leerkracht", "verwachting")]),
+        (
+            "De centra hebben de expliciete opdracht om de expertise te borgen.",
+            NONE,
+            [("leersteuncentrum", "verwachting")],
+        ),
+        (
+            "Scholen en leerkrachten mogen het probleem niet doorschuiven.",
+            NONE,
+            [("school", "verwachting"), ("leerkracht", "verwachting")],
+        ),
+        (
+            "Het is volgens hen ook belangrijk dat de zorgcoördinator het overleg leidt.",
+            NONE,
+            [("zorgcoördinator", "verwachting")],
+        ),
+        (
+            "Het leersteuncentrum voldoet aan elke erkenningsvoorwaarde van het decreet.",
+            NONE,
+            [("leersteuncentrum", "verwachting")],
+        ),
+        # a quote after a reporting frame: "we" is its speaker (not the document's author), a past participle a deed
+        (
+            "Een ondersteuner vertelde: ‘we komen wekelijks samen en bespreken de vragen.’",
+            Context(author="overheid"),
+            [("leerondersteuner", "rol")],
+        ),
+        (
+            "Een leerkracht getuigde: ‘eerst heeft de ondersteuner geobserveerd.’",
+            NONE,
+            [("leerondersteuner", "rol")],
+        ),
+        ("De leerondersteuners hanteren een cyclische aanpak.", NONE, [("leerondersteuner", "rol")]),
         # negatives: no role stated, a figure, a question, no actor
         ("Leerondersteuners hebben het druk.", NONE, []),
+        ("De leerondersteuners laten kansen liggen om planmatig samen te werken.", NONE, []),
+        ("Ondersteuners geven significant meer aan de ouders te betrekken (gemiddelde score = 8,02/10).", NONE, []),
+        ("De leerkracht neemt dan zelf geen verantwoordelijkheid op.", NONE, []),
+        ("In de meeste centra beantwoordt de samenwerking met de leerondersteuners aan de verwachting.", NONE, []),
         ("Twee op drie leersteuncentra scoorden volgens de verwachting.", NONE, []),
         ("Wat doet een leerondersteuner in de klas?", NONE, []),
         ("Het zorgcontinuüm onderscheidt drie fasen in de zorg.", NONE, []),

@@ -4,13 +4,15 @@ The floors are the held-out figures measured when the rules were last tuned (eva
 less what two or three statements of a type are worth, so a rule change that loses real ground on
 sentences nobody tuned on fails here, while one that moves a single borderline sentence does not:
 
-    held-out (169 sentences)   precision      recall
-    rol                        0.57 (24/42)   0.49 (24/49)
-    verwachting                0.54 (7/13)    0.24 (7/29)
-    aanbeveling                0.78 (38/49)   0.62 (38/61)
+    held-out (266 sentences)   precision      recall
+    rol                        0.46 (30/65)   0.48 (30/62)
+    verwachting                0.42 (11/26)   0.31 (11/36)
+    aanbeveling                0.79 (41/52)   0.63 (41/65)
 
-They are far below the issue's goals (precision 0.85, recall 0.75 per type): the rules fit the
-tuning half (0.89/0.74, 0.79/0.88, 0.92/0.87) much better than the held-out one.
+The held-out half grew from 169 to 266 sentences when 173 new gold items were written (the hash of
+the id put 97 of them there), so these floors are on a larger, harder sample than the earlier ones
+(0.50/0.45, 0.45/0.20, 0.70/0.55 on 169 sentences): the rol precision floor went down with it
+(0.41), the others up. They are far below the issue's goals (precision 0.85, recall 0.75 per type).
 """
 
 from __future__ import annotations
@@ -23,9 +25,9 @@ from kb.roles import Statement, actor_names
 from steunwijs.dutch.roles import KINDS
 
 FLOORS: dict[str, tuple[float, float]] = {  # type -> (precision, recall) on the held-out half
-    "rol": (0.50, 0.45),
-    "verwachting": (0.45, 0.20),
-    "aanbeveling": (0.70, 0.55),
+    "rol": (0.41, 0.43),
+    "verwachting": (0.34, 0.25),
+    "aanbeveling": (0.73, 0.58),
 }
 
 
@@ -74,5 +76,7 @@ def test_every_gold_quote_stands_in_a_passage_of_its_document(corpus_kb) -> None
         source: [normalise(f"{p.section}\n{p.text}") for p in corpus_kb.passages(source)]
         for source in {i.source for i in load_gold()}
     }
-    missing = [item.id for item in load_gold() if not any(normalise(item.quote) in text for text in passages[item.source])]
+    missing = [
+        item.id for item in load_gold() if not any(normalise(item.quote) in text for text in passages[item.source])
+    ]
     assert not missing, missing

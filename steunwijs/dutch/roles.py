@@ -12,9 +12,10 @@ ingest on a 2-core CPU without a language model, and a rule that errs can be rea
   agent ("door het CLB"), the one something is expected of ("van schoolleiders wordt verwacht"),
   else the first actor not named after a preposition ("samen met de leerkracht") with the ones
   coordinated with it ("directeur en zorgcoördinator"); what follows a reporting frame ("geven
-  aan dat", "zei:") counts, the reporter does not; a pronoun stands for the actor of the sentence
-  before ("ze"), the reader the document addresses ("je") or its author ("we"). A recommendation
-  without an actor of its own goes to the actors its section or list addresses.
+  aan dat", "zei:") counts, the reporter does not, and a "we" in the quote is the speaker; a pronoun
+  stands for the actor of the sentence before ("ze"), the reader the document addresses ("je") or its
+  author ("we"). A recommendation without an actor of its own goes to the actors its section or list
+  addresses.
 """
 
 from __future__ import annotations
@@ -123,7 +124,8 @@ def rules() -> Rules:
         expect=any_of(table.expectation.cues),
         expect_trap=any_of(table.expectation.traps),
         role=any_of(table.role.cues),
-        role_verb=re.compile(rf"\b(?:(?:{stems})(?:{endings})|(?:{plurals})en)\b", re.I),
+        # a verb of doing: present or past ("werkt", "werkten"), a plural, or a past participle ("gewerkt")
+        role_verb=re.compile(rf"\b(?:(?:{stems})(?:{endings})|(?:{plurals})en|ge(?:{stems})[dt])\b", re.I),
         role_trap=any_of(table.role.traps),
         frame=any_of(table.about.frames),
         agent=re.compile(table.about.agent, re.I),
@@ -241,8 +243,10 @@ def _read(text: str, context: Context) -> _Reading:
     about = r.table.about
     start = max((m.end() for m in r.frame.finditer(text)), default=0)
     everyone = role_mentions(text)
-    # "X geeft aan dat ze ...": after a reporting frame, "ze" is the reporter
-    reporters = tuple(dict.fromkeys(m.actor for m in everyone if m.end <= start)) or context.previous
+    # "X geeft aan dat ze ...": after a reporting frame, "ze" is the reporter, and so is "we" in a quote
+    framing = [m for m in everyone if m.end <= start]
+    reporters = tuple(dict.fromkeys(m.actor for m in framing)) or context.previous
+    framed = tuple(dict.fromkeys(m.actor for m in _first_group(framing, text)))  # the speaker ("Een directeur zei:")
     found = [m for m in everyone if m.start >= start and _word_before(text, m.start) not in about.speakers]
     promoted = [
         m
@@ -265,19 +269,24 @@ def _read(text: str, context: Context) -> _Reading:
             (subjects if subject else others).append(m)
             previous, previous_subject = m, subject
     words = [w.lower() for w in _WORD.findall(text[start:])]
-    pronouns = _pronoun_actors(words, context, reporters)
+    pronouns = _pronoun_actors(words, context, reporters, framed)
     opens = bool(words) and words[0] in about.reader + about.author + about.previous and bool(pronouns)
     lead = len(_WORD.findall(text[start : subjects[0].start])) if subjects else 0
     return _Reading(subjects, others, pronouns, opens, lead)
 
 
-def _pronoun_actors(words: list[str], context: Context, reporters: tuple[str, ...]) -> tuple[str, ...]:
+def _pronoun_actors(
+    words: list[str], context: Context, reporters: tuple[str, ...], framed: tuple[str, ...]
+) -> tuple[str, ...]:
     """The actors the first pronoun that stands for one stands for: the reader, the author, or the reporters
-    (the actors of the reporting frame, else of the sentence before)."""
+    (the actors of the reporting frame, else of the sentence before); "we" after a reporting frame is
+    its speakers ("Een ondersteuner stelde: 'we komen wekelijks samen'"), not the document's author."""
     about = rules().table.about
     for word in words:
         if word in about.reader and context.reader:
             return (context.reader,)
+        if word in about.author and framed:
+            return framed
         if word in about.author and context.author:
             return (context.author,)
         if word in about.previous and reporters:
