@@ -23,10 +23,14 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
-# system packages first: the llm extra builds llama-cpp-python with the compiler it installs
+# system packages first: the llm extra builds llama-cpp-python with the compiler it installs.
+# It is built from source without AVX-512: on an AVX-512 CPU both the prebuilt wheel and a native
+# build crash (SIGSEGV) at the first token of the test's Gemma model (llama-cpp-python 0.3.36,
+# measured 2026-12-02); with AVX2 kernels it runs, on either kind of CPU.
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX512=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
 $(TSTAMP): $(STAMP) pyproject.toml
 	bash scripts/install-system-deps.sh
-	$(BIN)/pip install --quiet -e ".[test,llm]"
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install --quiet --no-cache-dir --no-binary llama-cpp-python -e ".[test,llm]"
 	touch $@
 
 setup: $(STAMP) model
