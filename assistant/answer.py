@@ -39,7 +39,7 @@ from assistant.citations import (
     markers,
 )
 from assistant.eras import era_note
-from assistant.extractive import ExtractiveAnswerer
+from assistant.extractive import ExtractiveAnswerer, display
 from assistant.map_hits import map_hits
 from assistant.personas import check_persona
 from assistant.ranking import Candidate, SentenceRanker, sentence_ranker
@@ -134,7 +134,7 @@ def _abstention_text(hits: list[Hit], ranked: list[Candidate]) -> tuple[str, lis
         lines += ["", phrase("abstain", "related_lead")]
     for n, index in enumerate(related, start=1):
         passage, sentence = hits[index].passage, best_sentence[index].sentence
-        item = phrase("abstain", "related_item", title=passage.doc.short_title, sentence=sentence.clean)
+        item = phrase("abstain", "related_item", title=passage.doc.short_title, sentence=display(sentence))
         lines.append(f"- {item} [{n}]")
         citations.append(Citation(n=n, passage=passage, quote=sentence.text))
     return "\n".join(lines), citations

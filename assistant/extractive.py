@@ -29,7 +29,7 @@ MAX_POINTS_QUIZ = 6  # candidate points of a quiz (a sentence without a good gap
 _SOURCE_MARKER = re.compile(r"\[(\d+)\]")
 
 
-def _display(sentence: Sentence) -> str:
+def display(sentence: Sentence) -> str:
     """The sentence as a point: whitespace collapsed, and a footnote reference "[2]" of the source
     written "(2)", so it cannot pass for one of the answer's own markers."""
     return _SOURCE_MARKER.sub(r"(\1)", sentence.clean)
@@ -90,7 +90,7 @@ class ExtractiveAnswerer:
         citations: list[DraftCitation] = []
         for n, (candidate, actor) in enumerate(ordered, start=1):
             tag = bullet_tag(hits[candidate.hit].passage.doc)
-            text = f"{tag} {_display(candidate.sentence)} [{n}]".strip()
+            text = f"{tag} {display(candidate.sentence)} [{n}]".strip()
             items.append(Item(text=text, actor=actor))
             citations.append(DraftCitation(n=n, hit=candidate.hit + 1, quote=candidate.sentence.text))
         return (render(persona, qtype, items) if items else []), citations
@@ -101,7 +101,7 @@ class ExtractiveAnswerer:
         items: list[tuple[quiz.Cloze, str]] = []
         citations: list[DraftCitation] = []
         for candidate in chosen:
-            gap = quiz.cloze(_display(candidate.sentence), question)
+            gap = quiz.cloze(display(candidate.sentence), question)
             if gap is None:
                 continue
             n = len(citations) + 1

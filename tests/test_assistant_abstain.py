@@ -82,3 +82,29 @@ def test_questions_the_documents_cannot_answer_are_refused(corpus_kb, question: 
     if result.citations:
         assert phrase("abstain", "related_lead") in result.text
         assert len(result.citations) <= 3
+
+
+def test_a_related_sentence_with_a_footnote_reference_keeps_its_place_in_the_refusal() -> None:
+    """A source's own "[16]" is shown as "(16)": read as a marker it failed the check, and the refusal
+    lost its related passages."""
+    import numpy as np
+
+    from assistant.answer import _abstention
+    from assistant.ranking import Candidate
+    from ingest.sources import load_metadata
+    from steunwijs.dutch.sentences import split_sentences
+    from steunwijs.types import Hit, Passage
+
+    settings = get_settings()
+    source = "004_f932f971383260c2.txt"
+    text = "Het leersteuncentrum bespreekt elk traject met de school en het CLB.[16] Daarna volgt een evaluatie van het traject."
+    passage = Passage(
+        id="p1", doc=load_metadata(settings.corpus_dir)[source], section="1 Inleiding", lines=(1, 1), text=text, raw=text
+    )
+    hits = [Hit(passage=passage, score=1.0, rank=1)]
+    sentence = split_sentences(text)[0]
+    assert "[16]" in sentence.text
+    ranked = [Candidate(0, source, sentence, np.ones(3, np.float32) / np.sqrt(3), frozenset(), 0.8, 0.0, 0.8)]
+    result = _abstention(hits, ranked, "reden", "default", {"question": "Hoeveel verdient een leerondersteuner?", "retrieved": hits})
+    assert result.abstained and len(result.citations) == 1
+    assert "(16)" in result.text and "[16]" not in result.text
