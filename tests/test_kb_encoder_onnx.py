@@ -56,6 +56,25 @@ def test_onnx_vectors_are_the_torch_vectors(encoders: tuple[Embedder, Embedder, 
     assert list(similarity.argmax(axis=1)) == list(range(len(TEXTS)))
 
 
+def test_batches_keep_within_the_token_budget_and_the_batch_size() -> None:
+    from kb.encoder.onnx_encoder import TOKEN_BUDGET, _batches
+
+    lengths = [30] * 40 + [300] * 5 + [600]  # sentences, passages, one text past the budget
+    batches = _batches(list(range(len(lengths))), lengths, batch_size=16)
+    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))  # each text once, none lost
+    assert [len(b) for b in batches] == [16, 16, 8, 2, 2, 1, 1]
+    assert all(len(b) == 1 or len(b) * max(lengths[i] for i in b) <= TOKEN_BUDGET for b in batches)
+
+
+def test_vectors_do_not_depend_on_the_batching(encoders: tuple[Embedder, Embedder, Embedder]) -> None:
+    """Texts of mixed lengths, batched by the token budget, get the vectors they get one by one."""
+    _, _, onnx = encoders
+    texts = [*TEXTS, " ".join(TEXTS * 8), " ".join(TEXTS * 3)]
+    together = onnx.embed_passages(texts)
+    alone = np.vstack([onnx.embed_passages([t]) for t in texts])
+    assert np.allclose(together, alone, atol=1e-5)
+
+
 def test_int8_counts_tokens_as_the_model_does(encoders: tuple[Embedder, Embedder, Embedder]) -> None:
     fp32, int8, _ = encoders
     long_text = " ".join(TEXTS * 60)  # past 512 tokens: counted, not truncated
