@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -47,3 +48,11 @@ def test_fast_set_runs_and_becomes_the_latest_report(corpus_kb, tmp_path: Path) 
     assert all(row[1] == texts.EVAL_METRICS[row[0]] for row in view.rows)  # described in Dutch
     assert f"{questions} vragen" in view.info and str(settings.eval_dir) in view.info
     assert view.plots and all(Path(p).is_file() and p.endswith(".png") for p in view.plots)
+    assert "vorige run" not in message  # a first run has nothing to compare with
+    # a second run compares itself with the first, question by question, in its message and report
+    again = evaluation.run_fast(progress=lambda fraction, desc: None)
+    counts = re.search(r"Tegenover de vorige run: (\d+) beter, (\d+) slechter, (\d+) gemengd, (\d+) onveranderd", again)
+    assert counts is not None, again
+    assert sum(int(n) for n in counts.groups()) == questions and int(counts.group(4)) == questions  # deterministic
+    report = (settings.eval_dir / "snel" / "report.md").read_text(encoding="utf-8")
+    assert "## Against previous run" in report

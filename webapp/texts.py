@@ -222,6 +222,7 @@ EVAL_INFO = "Laatste evaluatie: {when}, {questions} vragen, {failures} mislukt. 
 EVAL_PLOTS_LABEL = "Grafieken"
 EVAL_STAGES = {"answer": "Vragen beantwoorden", "judge": "Antwoorden laten beoordelen", "baseline": "Basislijn"}
 EVAL_DONE = "Evaluatie klaar: {n} vragen in {seconds:.0f} s."
+EVAL_COMPARED = "Tegenover de vorige run: {better} beter, {worse} slechter, {mixed} gemengd, {unchanged} onveranderd (zie het rapport)."
 FEEDBACK_HEADING = "Feedback van gebruikers"
 
 # --- about --------------------------------------------------------------------------------------

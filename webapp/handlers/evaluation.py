@@ -8,6 +8,7 @@ when somebody first presses the button.
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,6 +28,7 @@ from webapp.startup import Startup
 FAST_SET = "steunwijs.jsonl"
 """The question set (package data of `evals`, in evals/sets/) the fast run takes the gate ids from."""
 FAST_RUN_DIR = "snel"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -86,20 +88,33 @@ class EvalHandler:
     def run_fast(self, progress: ProgressCallback = gr.Progress()) -> str:
         """Run the fast gate set (evals/sets/gate.txt) through the eval runner into settings.eval_dir."""
         kb = self.startup.knowledge_base()
+        from evals.diff import compare
         from evals.gate import GATE_IDS
-        from evals.runner import run_eval
+        from evals.runner import previous_run, run_eval
         from evals.selection import read_ids_file
+        from evals.summary import SummaryUnreadable
 
         started = time.perf_counter()
         ids = read_ids_file(GATE_IDS)
-
+        out = self.settings.eval_dir / FAST_RUN_DIR
+        try:  # read before the run overwrites it: the report then shows both, question by question
+            earlier = previous_run(out)
+        except SummaryUnreadable as error:
+            log.warning("no comparison with the previous fast eval: %s", error.en)
+            earlier = None
         summary = run_eval(
             [Path(str(resources.files("evals").joinpath("sets", FAST_SET)))],
-            self.settings.eval_dir / FAST_RUN_DIR,
+            out,
             self.settings,
             ids=ids,
             kb=kb,
             with_baseline=False,
             on_progress=stage_reporter(progress, texts.EVAL_STAGES),
+            previous=(earlier, "previous run") if earlier is not None else None,
         )
-        return texts.EVAL_DONE.format(n=summary.run.questions, seconds=time.perf_counter() - started)
+        message = texts.EVAL_DONE.format(n=summary.run.questions, seconds=time.perf_counter() - started)
+        if earlier is not None:
+            diff = compare(earlier, summary)
+            counts = {verdict: diff.count(verdict) for verdict in ("better", "worse", "mixed", "unchanged")}
+            message += " " + texts.EVAL_COMPARED.format(**counts)
+        return message
