@@ -36,10 +36,8 @@ Loading a generation for search (and rebuilding a damaged BM25 folder) is kb/loa
 from __future__ import annotations
 
 import logging
-import os
 import re
 import shutil
-import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -57,6 +55,7 @@ from kb.roles_build import build_roles, rules_fingerprint
 from kb.sentence_vectors import SENTENCES_FILE, SentenceVectors
 from kb.store import Store, StoredRecord
 from steunwijs.errors import SteunwijsError
+from steunwijs.files import write_text_atomically
 from steunwijs.settings import Settings
 from steunwijs.types import Passage
 
@@ -157,27 +156,12 @@ def read_pointer(store: Store, layout: Layout) -> Pointer | None:
         ) from error
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
-
-
 def publish(store: Store, layout: Layout, pointer: Pointer) -> None:
     """Make `pointer` current: the one step that switches every reader to the new generation."""
     if store.is_server:
         meta = store.create_collection(layout.meta_collection, POINTER_PURPOSE, exist_ok=True)
         store.set_metadata(meta, pointer.model_dump())
-    _write_atomically(layout.pointer_path, pointer.model_dump_json(indent=2))
+    write_text_atomically(layout.pointer_path, pointer.model_dump_json(indent=2))
 
 
 def discard_generations(store: Store, layout: Layout, keep: int | None) -> None:
@@ -204,7 +188,7 @@ def read_manifest(layout: Layout, pointer: Pointer) -> bytes | None:
 
 def write_manifest(layout: Layout, generation: int, manifest: str) -> None:
     """Store a generation's manifest (atomically: a reader sees the old file or the new one)."""
-    _write_atomically(layout.manifest_path(generation), manifest)
+    write_text_atomically(layout.manifest_path(generation), manifest)
 
 
 def build_generation(
@@ -289,7 +273,7 @@ def read_roles(layout: Layout, generation: int) -> RolesMap | None:
 
 def write_roles(layout: Layout, generation: int, roles: RolesMap) -> None:
     """Store a generation's roles map (atomically, like the manifest)."""
-    _write_atomically(layout.roles_path(generation), roles.model_dump_json())
+    write_text_atomically(layout.roles_path(generation), roles.model_dump_json())
 
 
 def open_roles(layout: Layout, generation: int, passages: list[Passage], save: bool) -> RolesMap:

@@ -20,14 +20,13 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 import zipfile
 from pathlib import Path
 
 import numpy as np
 
 from kb.store import StoredRecord
+from steunwijs.files import atomic_writer
 
 log = logging.getLogger(__name__)
 
@@ -42,17 +41,8 @@ def save_passages(path: Path, collection: str, records: list[StoredRecord], dim:
     rows = [[r.id, r.document, r.metadata] for r in records]
     encoded = np.frombuffer(json.dumps(rows, ensure_ascii=False).encode("utf-8"), np.uint8)
     vectors = np.stack([r.embedding for r in records]).astype(np.float32) if records else np.zeros((0, dim), np.float32)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".passages-", suffix=".npz")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            np.savez(handle, records=encoded, vectors=vectors, collection=np.array(collection), format=np.array(FORMAT))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_writer(path) as handle:
+        np.savez(handle, records=encoded, vectors=vectors, collection=np.array(collection), format=np.array(FORMAT))
 
 
 def read_passages(path: Path, collection: str, dim: int) -> list[StoredRecord] | None:

@@ -22,8 +22,6 @@ from __future__ import annotations
 import hashlib
 import inspect
 import logging
-import os
-import tempfile
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -33,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from steunwijs.dutch import patterns, points, sentences
+from steunwijs.files import atomic_writer
 from steunwijs.resources import read_text
 
 log = logging.getLogger(__name__)
@@ -102,23 +101,8 @@ class SentenceVectors:
 
     def save(self, path: Path) -> None:
         """Write atomically (temp file, fsync, rename): a reader sees the old file or the new one."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".sentences-", suffix=".npz")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                np.savez(
-                    handle,
-                    keys=self.keys,
-                    vectors=self.vectors,
-                    model=np.array(self.model),
-                    rules=np.array(self.rules),
-                )
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with atomic_writer(path) as handle:
+            np.savez(handle, keys=self.keys, vectors=self.vectors, model=np.array(self.model), rules=np.array(self.rules))
 
     @classmethod
     def read(cls, path: Path, model: str, dim: int) -> SentenceVectors | None:

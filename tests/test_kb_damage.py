@@ -211,3 +211,16 @@ def test_the_ingest_command_says_what_it_repaired(
     assert "ongewijzigd 3" in result.output
     again = CliRunner().invoke(app, ["ingest", str(corpus)])
     assert again.exit_code == 0 and "hersteld" not in again.output
+
+
+def test_an_atomic_write_that_fails_leaves_the_old_file_and_no_temp_file(tmp_path: Path) -> None:
+    from steunwijs.files import atomic_writer, write_text_atomically
+
+    target = tmp_path / "current.json"
+    write_text_atomically(target, '{"generation": 1}')
+    with pytest.raises(RuntimeError):
+        with atomic_writer(target) as handle:
+            handle.write(b'{"generation": 2')
+            raise RuntimeError("killed halfway")
+    assert target.read_text(encoding="utf-8") == '{"generation": 1}'
+    assert [p.name for p in tmp_path.iterdir()] == ["current.json"]

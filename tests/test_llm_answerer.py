@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from contextlib import AbstractContextManager
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
@@ -28,6 +26,7 @@ from ingest.sources import load_metadata
 from steunwijs.errors import AnswererUnavailable
 from steunwijs.settings import Settings, get_settings
 from steunwijs.types import Answer, Citation, Hit, Passage
+from tests.chat_server import QuietHandler, completion, serving
 from tests.llm_server import free_port
 
 CORPUS = get_settings().corpus_dir
@@ -219,17 +218,14 @@ class _Endpoint:
     def handler(self) -> type[BaseHTTPRequestHandler]:
         endpoint = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:  # keep test output clean
-                return
-
+        class Handler(QuietHandler):
             def do_POST(self) -> None:
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                body = self.read_json()
                 endpoint.requests.append(body)
                 if endpoint.status != 200:
-                    self._send(endpoint.status, "application/json", b'{"error": {"message": "kapot"}}')
+                    self.send_body(endpoint.status, "application/json", b'{"error": {"message": "kapot"}}')
                 elif endpoint.body is not None:
-                    self._send(200, "text/html" if endpoint.body.startswith(b"<") else "application/json", endpoint.body)
+                    self.send_body(200, "text/html" if endpoint.body.startswith(b"<") else "application/json", endpoint.body)
                 elif body.get("stream"):
                     pieces = [endpoint.reply[i : i + 7] for i in range(0, len(endpoint.reply), 7)]
                     events = [_chunk({"role": "assistant", "content": ""})] + [_chunk({"content": p}) for p in pieces]
@@ -242,19 +238,7 @@ class _Endpoint:
                         time.sleep(endpoint.pause)
                     self.wfile.write(b"data: [DONE]\n\n")
                 else:
-                    message = {"role": "assistant", "content": endpoint.reply}
-                    completion = {
-                        "id": "c1", "object": "chat.completion", "created": 0, "model": "test",
-                        "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
-                    }  # fmt: skip
-                    self._send(200, "application/json", json.dumps(completion).encode())
-
-            def _send(self, status: int, content_type: str, payload: bytes) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
+                    self.send_body(200, "application/json", completion(endpoint.reply))
 
         return Handler
 
@@ -266,16 +250,8 @@ def _chunk(delta: dict[str, str]) -> dict[str, Any]:
     }  # fmt: skip
 
 
-@contextmanager
-def _serving(endpoint: _Endpoint) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), endpoint.handler())
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    finally:
-        server.shutdown()
-        server.server_close()
+def _serving(endpoint: _Endpoint) -> AbstractContextManager[str]:
+    return serving(endpoint.handler())
 
 
 def test_an_http_error_is_unavailable(hits: list[Hit]) -> None:

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import json
 import re
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +30,8 @@ from kb.roles_build import build_roles
 from kb.roles_refine import RolesRefiner, parse_reply, render
 from kb.store import Store
 from steunwijs.settings import Settings, get_settings
+from tests.chat_server import QuietHandler, completion
+from tests.chat_server import serving as serve_handler
 from tests.llm_server import free_port
 from tests.pipeline_corpus import write_corpus
 from tests.test_roles_map import EXPECTED, corpus, pairs, records
@@ -64,38 +65,18 @@ class ScriptedModel:
     def handler(self) -> type[BaseHTTPRequestHandler]:
         model = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:  # keep test output clean
-                return
-
+        class Handler(QuietHandler):
             def do_POST(self) -> None:
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                body = self.read_json()
                 model.requests.append(body)
-                message = {"role": "assistant", "content": model.reply(body["messages"][-1]["content"])}
-                completion = {
-                    "id": "c1", "object": "chat.completion", "created": 0, "model": body["model"],
-                    "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
-                }  # fmt: skip
-                payload = json.dumps(completion).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
+                reply = model.reply(body["messages"][-1]["content"])
+                self.send_body(200, "application/json", completion(reply, body["model"]))
 
         return Handler
 
 
-@contextmanager
-def serving(model: ScriptedModel) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), model.handler())
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    finally:
-        server.shutdown()
-        server.server_close()
+def serving(model: ScriptedModel) -> AbstractContextManager[str]:
+    return serve_handler(model.handler())
 
 
 def llm_settings(settings: Settings, url: str) -> Settings:
@@ -229,28 +210,16 @@ def test_a_server_that_is_down_keeps_the_rules_and_the_stored_verdicts(tmp_setti
 
 @pytest.mark.parametrize("body", [b"<html>Bad Gateway</html>", b'{"choices": []}'])
 def test_a_server_that_sends_no_chat_completion_is_given_up_on(tmp_settings: Settings, body: bytes) -> None:
-    calls: list[bytes] = []
+    calls: list[dict[str, Any]] = []
 
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:
-            return
-
+    class Handler(QuietHandler):
         def do_POST(self) -> None:
-            calls.append(self.rfile.read(int(self.headers["Content-Length"])))
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            calls.append(self.read_json())
+            self.send_body(200, "application/json", body)
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        refiner = RolesRefiner(llm_settings(tmp_settings, f"http://127.0.0.1:{server.server_address[1]}/v1"))
+    with serve_handler(Handler) as url:
+        refiner = RolesRefiner(llm_settings(tmp_settings, url))
         publish(tmp_settings, refiner)
-    finally:
-        server.shutdown()
-        server.server_close()
     assert pairs(KnowledgeBase(tmp_settings).statements()) == EXPECTED
     assert len(calls) == 3 and refiner.report.failed == 5  # given up after three, the rest not asked
     assert "gaf geen geldig antwoord van een chat-API" in refiner.report.lines()[1]
