@@ -39,6 +39,11 @@ if TYPE_CHECKING:
     from kb.llama_retriever import LlamaRetriever
 
 
+_DENSE_RRF, _BM25_RRF, _DENSE_GAP, _BM25_REL, _HEADING, _BOTH = (
+    FEATURES.index(name) for name in ("dense_rrf", "bm25_rrf", "dense_gap", "bm25_rel", "heading", "both")
+)
+
+
 @dataclass(frozen=True)
 class Candidates:
     """The union of both sides' candidates with what fusion weighs: `features` has one row per id,
@@ -103,8 +108,12 @@ class HybridRetriever:
         extra = self.expander.expand(query).extra_terms() if self.expander else []
         return self.generation.bm25.search(analyze(query), self.candidate_k, mask=mask, extra_terms=extra)
 
-    def candidates(self, query: str, embedding: np.ndarray | None = None) -> Candidates | None:
-        """Both sides' candidates for `query` with their fusion features (None when no passage is allowed)."""
+    def candidates(self, query: str, embedding: np.ndarray | None = None, full: bool = True) -> Candidates | None:
+        """Both sides' candidates for `query` with their fusion features (None when no passage is allowed).
+
+        `full=False` fills only the two rank terms and "found by both", all that RRF weighs: the
+        cosines of BM25's candidates and the heading match cost more than the search itself.
+        """
         if not self.generation.passages:
             return None
         mask = self.generation.mask(self.sources, self.eras)
@@ -119,32 +128,29 @@ class HybridRetriever:
         dense_rank = {pid: rank for rank, (pid, _) in enumerate(dense, start=1)}
         bm25_rank = {pid: rank for rank, (pid, _) in enumerate(lexical, start=1)}
         bm25_scores = dict(lexical)
-        # every candidate has a cosine (dense scoring is exact), also those only BM25 ranked
-        cosines = self.generation.vectors[[self.generation.bm25.position(pid) for pid in ids]] @ embedding
-        best_cosine = float(cosines.max()) if ids else 0.0
-        best_bm25 = max(bm25_scores.values(), default=0.0) or 1.0
-        terms = query_terms(query)
         features = np.zeros((len(ids), len(FEATURES)))
         for row, pid in enumerate(ids):
             in_dense, in_bm25 = pid in dense_rank, pid in bm25_rank
-            features[row] = (
-                1.0 / (self.rrf_k + dense_rank[pid]) if in_dense else 0.0,
-                1.0 / (self.rrf_k + bm25_rank[pid]) if in_bm25 else 0.0,
-                float(cosines[row]) - best_cosine,
-                bm25_scores.get(pid, 0.0) / best_bm25,
-                terms.coverage(content_stems(self.generation.passage(pid).section)),
-                float(in_dense and in_bm25),
-            )
+            features[row, _DENSE_RRF] = 1.0 / (self.rrf_k + dense_rank[pid]) if in_dense else 0.0
+            features[row, _BM25_RRF] = 1.0 / (self.rrf_k + bm25_rank[pid]) if in_bm25 else 0.0
+            features[row, _BOTH] = float(in_dense and in_bm25)
+        if full and ids:
+            # every candidate has a cosine (dense scoring is exact), also those only BM25 ranked
+            cosines = self.generation.vectors[[self.generation.bm25.position(pid) for pid in ids]] @ embedding
+            best_bm25 = max(bm25_scores.values(), default=0.0) or 1.0
+            terms = query_terms(query)
+            features[:, _DENSE_GAP] = cosines - float(cosines.max())
+            features[:, _BM25_REL] = [bm25_scores.get(pid, 0.0) / best_bm25 for pid in ids]
+            features[:, _HEADING] = [terms.coverage(content_stems(self.generation.passage(pid).section)) for pid in ids]
         return Candidates(ids, features, dict(dense), bm25_scores)
 
     def retrieve(self, query: str, embedding: np.ndarray | None = None) -> list[Scored]:
         """The best `top_k` passages for `query`, best first (`embedding`: the query's vector, if known)."""
-        found = self.candidates(query, embedding)
+        found = self.candidates(query, embedding, full=self.fusion is not None)
         if found is None:
             return []
         if self.fusion is None:
-            weights = np.array([1.0, 1.0] + [0.0] * (len(FEATURES) - 2))  # RRF: the sum of both rank terms
-            scores = found.features @ weights
+            scores = found.features[:, _DENSE_RRF] + found.features[:, _BM25_RRF]  # RRF: the sum of both rank terms
         else:
             scores = self.fusion.scores(found.features)
         order = np.argsort(-scores, kind="stable")[: self.top_k]  # ties: dense order, then BM25's new ids
